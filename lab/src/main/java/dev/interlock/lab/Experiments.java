@@ -1,0 +1,24 @@
+package dev.interlock.lab;
+
+import dev.interlock.lab.experiments.RaceCounterExperiment;
+
+import java.util.List;
+import java.util.Optional;
+
+/** The lab's experiments, in the order {@code list} and {@code demo} show them (the guide's order). */
+public final class Experiments {
+
+    private static final List<Experiment> ALL = List.of(
+            new RaceCounterExperiment());
+
+    private Experiments() {
+    }
+
+    public static List<Experiment> all() {
+        return ALL;
+    }
+
+    public static Optional<Experiment> named(String name) {
+        return ALL.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.interlock.lab.trace;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link Tracer} that keeps the first {@code limit} events of a run, in the order they were recorded.
+ *
+ * <p>Thread-safe. Order is the order of a shared sequence number taken when each event is recorded:
+ * an event recorded after an action completes (acquired) follows every event that action waited
+ * for.
+ *
+ * <p>Implementation notes: a lock-free queue plus an atomic sequence; events beyond the limit are
+ * counted and dropped, so recording stays cheap and bounded whatever the run does.
+ */
+public final class TraceRecorder implements Tracer {
+
+    /** One recorded interaction. */
+    public record Event(long seq, Kind kind, String actor, String other, String text) {
+    }
+
+    /** How an event is drawn. */
+    public enum Kind { SEND, REPLY, NOTE }
+
+    private final int limit;
+    private final AtomicLong sequence = new AtomicLong();
+    private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
+
+    /** Keeps at most {@code limit} events. */
+    public TraceRecorder(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        }
+        this.limit = limit;
+    }
+
+    @Override
+    public boolean enabled() {
+        return true;
+    }
+
+    @Override
+    public void send(String target, String action) {
+        add(Kind.SEND, target, action);
+    }
+
+    @Override
+    public void reply(String source, String action) {
+        add(Kind.REPLY, source, action);
+    }
+
+    @Override
+    public void note(String state) {
+        add(Kind.NOTE, null, state);
+    }
+
+    private void add(Kind kind, String other, String text) {
+        long seq = sequence.getAndIncrement();
+        if (seq < limit) {
+            events.add(new Event(seq, kind, Thread.currentThread().getName(), other, text));
+        }
+    }
+
+    /** The events kept, in sequence order. */
+    public List<Event> events() {
+        List<Event> list = new ArrayList<>(events);
+        list.sort(Comparator.comparingLong(Event::seq));
+        return list;
+    }
+
+    /** How many events were recorded but not kept. */
+    public long dropped() {
+        return Math.max(0, sequence.get() - limit);
+    }
+}
