@@ -66,6 +66,7 @@ public final class RaceCounterExperiment implements Experiment {
     private Variant measure(String name, Supplier<Counter> factory, int threads, int ops, Duration timeBox,
                             Tracer tracer) throws InterruptedException {
         Counter counter = factory.get();
+        tracer.phase(name);
         String target = tracer.enabled() ? name.replace(" (broken)", "") : null;
         Workers.Result result = Workers.run("T", threads, timeBox, index -> {
             if (tracer.enabled()) {

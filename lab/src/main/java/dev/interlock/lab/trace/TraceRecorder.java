@@ -23,7 +23,7 @@ public final class TraceRecorder implements Tracer {
     }
 
     /** How an event is drawn. */
-    public enum Kind { SEND, REPLY, NOTE }
+    public enum Kind { SEND, REPLY, NOTE, PHASE }
 
     private final int limit;
     private final AtomicLong sequence = new AtomicLong();
@@ -55,6 +55,11 @@ public final class TraceRecorder implements Tracer {
     @Override
     public void note(String state) {
         add(Kind.NOTE, null, state);
+    }
+
+    @Override
+    public void phase(String title) {
+        add(Kind.PHASE, null, title);
     }
 
     private void add(Kind kind, String other, String text) {

@@ -30,6 +30,10 @@ public interface Tracer {
         @Override
         public void note(String state) {
         }
+
+        @Override
+        public void phase(String title) {
+        }
     };
 
     /** Whether events are recorded; lets callers skip building messages. */
@@ -43,4 +47,7 @@ public interface Tracer {
 
     /** A state of the calling thread: {@code Note over T1: blocked (full)}. */
     void note(String state);
+
+    /** Starts a titled section of the run, e.g. one variant; drawn as a shaded box. */
+    void phase(String title);
 }
