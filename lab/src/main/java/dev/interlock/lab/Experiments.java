@@ -1,5 +1,6 @@
 package dev.interlock.lab;
 
+import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.Optional;
 public final class Experiments {
 
     private static final List<Experiment> ALL = List.of(
-            new RaceCounterExperiment());
+            new RaceCounterExperiment(),
+            new BoundedBufferExperiment());
 
     private Experiments() {
     }
