@@ -42,10 +42,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #put}, {@link #take} and the timed {@link #offer(Object, long, TimeUnit) offer} and
  * {@link #poll(long, TimeUnit) poll} throw {@link InterruptedException}, with the thread's interrupt
  * status cleared, if the thread is interrupted on entry or while it waits (for the lock or for a
- * condition), even when the call could have completed at once. A waiter that was already woken for
- * its element or slot when the interrupt arrived completes normally and returns with its interrupt
- * status set. The other methods never wait for more than the lock's brief critical sections and
- * ignore interrupts.
+ * condition), even when the call could have completed at once. A waiter that had already been woken
+ * when the interrupt arrived goes on with its interrupt status set: it completes if its element or
+ * slot is still there, and throws {@code InterruptedException} if it would have to wait again. The
+ * other methods never wait for more than the lock's brief critical sections and ignore interrupts.
  *
  * <h2>Timeouts</h2>
  * A timed call that gives up has waited at least its timeout (measured by {@link System#nanoTime()}):
@@ -69,8 +69,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       throw {@link java.util.ConcurrentModificationException}; they return elements in FIFO order,
  *       each insertion of an element at most once; every element that stays in the buffer from the
  *       iterator's creation until the iteration reaches it is returned; elements inserted after the
- *       creation may or may not be. An element is returned if it was present when the iterator moved to it (at
- *       creation or the previous {@code next()}), so it may have been removed by the time
+ *       creation may or may not be. An element is returned if it was present when the iterator moved
+ *       to it (at creation or the previous {@code next()}), so it may have been removed by the time
  *       {@code next()} returns it. {@code hasNext()} never changes from {@code false} to
  *       {@code true}. An iterator is for one thread at a time.</li>
  *   <li>{@link Iterator#remove()} removes exactly the element the iterator last returned, the very
@@ -85,6 +85,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <h2>Sample usage</h2>
+ * As run by {@code BoundedBufferTest.sampleUsage}:
  * <pre>{@code
  * BoundedBuffer<Job> jobs = new BoundedBuffer<>(64);
  * // producer                               // consumer
@@ -100,9 +101,10 @@ public final class BoundedBuffer<E> extends AbstractQueue<E> implements Blocking
      *
      * Ring: `items` holds the elements at slots head, head+1, ..., head+count-1 (mod capacity), in FIFO
      * order; every other slot is null. An element's position is its offset from the head (0 = head);
-     * slot(offset) maps it to an array index. put and take are O(1): write the tail slot or clear the
-     * head slot. Removing an element from the middle shifts the elements behind it one place toward
-     * the head (the head stays put).
+     * slot(offset) maps it to an array index. `tail` is slot(count), the slot the next insertion fills,
+     * kept in a field so that put computes nothing. put and take are O(1): write the tail slot or clear
+     * the head slot. Removing an element from the middle shifts the elements behind it one place toward
+     * the head (the head stays put, the tail moves back one).
      *
      * Stamps: every insertion takes the next value of `nextStamp` (0, 1, 2, ...; 2^63 insertions
      * before it could wrap), stored beside the element in `stamps` and moved with it by shifts. So:
@@ -127,8 +129,8 @@ public final class BoundedBuffer<E> extends AbstractQueue<E> implements Blocking
      * timed out does not lose the signal: AQS completes a signalled await normally, and the loop then
      * uses the element or slot, or another thread already did.
      *
-     * Invariants, whenever the lock is free: 0 <= count <= capacity; 0 <= head < capacity; exactly the
-     * count slots from head are non-null; (S1) and (S2).
+     * Invariants, whenever the lock is free: 0 <= count <= capacity; 0 <= head < capacity;
+     * tail == slot(count); exactly the count slots from head are non-null; (S1) and (S2).
      */
 
     /** The stamp of no element: "nothing returned yet" for an iterator. Real stamps are >= 0. */
@@ -142,13 +144,15 @@ public final class BoundedBuffer<E> extends AbstractQueue<E> implements Blocking
 
     private final Object[] items;   // contents guarded by lock
     private final long[] stamps;    // contents guarded by lock; stamps[i] belongs to items[i]
-    private int head;               // guarded by lock
+    private int head;               // guarded by lock; slot of the first element
+    private int tail;               // guarded by lock; slot the next insertion fills: slot(count)
     private int count;              // guarded by lock
     private long nextStamp;         // guarded by lock
 
     /**
      * An empty buffer that holds at most {@code capacity} elements.
      *
+     * @param capacity the most elements the buffer holds, at least 1
      * @throws IllegalArgumentException if {@code capacity < 1}
      */
     public BoundedBuffer(int capacity) {
@@ -159,7 +163,11 @@ public final class BoundedBuffer<E> extends AbstractQueue<E> implements Blocking
         this.stamps = new long[capacity];
     }
 
-    /** The most elements this buffer holds; fixed at construction. */
+    /**
+     * The most elements this buffer holds.
+     *
+     * @return the capacity given at construction
+     */
     public int capacity() {
         return items.length;
     }
@@ -520,9 +528,9 @@ public final class BoundedBuffer<E> extends AbstractQueue<E> implements Blocking
     /** Appends {@code e} (buffer not full) with a fresh stamp; wakes one consumer. Call only holding lock. */
     private void enqueue(E e) {
         assert lock.isHeldByCurrentThread();
-        int tail = slot(count);
         items[tail] = e;
         stamps[tail] = nextStamp++;
+        tail = tail + 1 == items.length ? 0 : tail + 1;
         count++;
         notEmpty.signal();
     }
@@ -556,6 +564,7 @@ public final class BoundedBuffer<E> extends AbstractQueue<E> implements Blocking
             to = from;
         }
         items[to] = null;
+        tail = to;
         count--;
         notFull.signal();
     }
@@ -592,7 +601,8 @@ public final class BoundedBuffer<E> extends AbstractQueue<E> implements Blocking
     boolean invariantsHold() {
         lock.lock();
         try {
-            if (count < 0 || count > items.length || head < 0 || head >= items.length) {
+            if (count < 0 || count > items.length || head < 0 || head >= items.length
+                    || tail != slot(count)) {
                 return false;
             }
             for (int offset = 0; offset < items.length; offset++) {

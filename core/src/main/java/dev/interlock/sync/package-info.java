@@ -21,8 +21,9 @@
  * headings of {@code java.util.concurrent} (capacity, fairness, interruption, memory consistency
  * effects) and says where its guarantee stops.
  *
- * <p>The broken versions the guide warns about (the {@code if}-instead-of-{@code while} wait, the
- * unlocked check-then-act ring) live only in the lab ({@code dev.interlock.lab.broken}), where their
- * failures are measured.
+ * <p>The broken versions the guide warns about live only in the lab ({@code dev.interlock.lab.broken}):
+ * the {@code if}-instead-of-{@code while} wait, whose lost and invented items the
+ * {@code bounded-buffer} experiment counts, and the unlocked check-then-act ring, whose lost race
+ * the jcstress suite shows.
  */
 package dev.interlock.sync;

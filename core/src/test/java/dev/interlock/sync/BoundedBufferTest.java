@@ -1,6 +1,7 @@
 package dev.interlock.sync;
 
 import dev.interlock.testing.BlockingQueueContract;
+import dev.interlock.testing.TestThreads;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayDeque;
@@ -23,6 +24,29 @@ class BoundedBufferTest extends BlockingQueueContract<BoundedBuffer<Integer>> {
     @Override
     protected BoundedBuffer<Integer> newQueue(int capacity) {
         return new BoundedBuffer<>(capacity);
+    }
+
+    /** A job, for the class doc's sample. */
+    record Job(int id) {
+    }
+
+    @Test
+    void sampleUsage() throws Exception {
+        BoundedBuffer<Job> jobs = new BoundedBuffer<>(64);
+        List<Job> done = new ArrayList<>();
+        try (TestThreads threads = new TestThreads()) {
+            threads.start("producer", () -> {
+                for (int i = 0; i < 1_000; i++) {
+                    Job job = new Job(i);
+                    jobs.put(job);   // waits while full
+                }
+            });
+            for (int i = 0; i < 1_000; i++) {
+                Job j = jobs.take();   // waits while empty
+                done.add(j);
+            }
+        }
+        assertThat(done).extracting(Job::id).isSorted().hasSize(1_000);
     }
 
     @Test
