@@ -22,7 +22,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * buffer drifts into delivering nulls or wedging.
  *
  * <p>Waiting is a short spin, then a loop of {@link Thread#yield()}, checking the interrupt status
- * throughout, so a run that it wedges ends when the lab interrupts it. Nothing outside the lab may use it.
+ * throughout, so a run that it wedges ends when it is interrupted. Shown failing by jcstress
+ * ({@code BoundedBufferStress.CheckThenActTwoOffersOneSlot}: both offers win a one-slot buffer). Not in
+ * the lab's {@code bounded-buffer} run: there it was caught in only about 60% of runs (the races need
+ * two producers or two consumers on both cores at once). Nothing outside the lab and the proofs may
+ * use it.
  */
 public final class CheckThenActRingBuffer<E> extends AbstractQueue<E> implements BlockingQueue<E> {
 
