@@ -1,5 +1,6 @@
 package dev.interlock.lab;
 
+import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 
@@ -11,6 +12,7 @@ public final class Experiments {
 
     private static final List<Experiment> ALL = List.of(
             new RaceCounterExperiment(),
+            new BoundedBufferExperiment(),
             new ConnectionPoolExperiment());
 
     private Experiments() {
