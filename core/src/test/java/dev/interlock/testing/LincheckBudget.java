@@ -6,7 +6,8 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 /**
  * Small, shared Lincheck budgets: Lincheck's defaults take minutes per test on two cores.
  *
- * <p>Raise them for a deeper search with {@code -Dinterlock.lincheck.scale=10} (multiplies
+ * <p>Defaults cost about 5-10 s a test on a quiet 2-core machine (several times that when the
+ * machine is loaded). Raise them for a deeper search with {@code -Dinterlock.lincheck.scale=10} (multiplies
  * iterations and invocations).
  */
 public final class LincheckBudget {
@@ -32,8 +33,8 @@ public final class LincheckBudget {
     /** Stress: real threads on the real memory model, many random scenarios. */
     public static StressOptions stress() {
         return new StressOptions()
-                .iterations(30 * SCALE)
-                .invocationsPerIteration(1_000 * SCALE)
+                .iterations(20 * SCALE)
+                .invocationsPerIteration(500 * SCALE)
                 .threads(2)
                 .actorsPerThread(3);
     }
