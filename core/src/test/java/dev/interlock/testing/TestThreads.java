@@ -90,8 +90,15 @@ public final class TestThreads implements AutoCloseable {
         }
     }
 
+    /** {@link #joinAll()}, with an interrupt of the test thread restored and reported as a failure. */
     @Override
-    public void close() throws InterruptedException, TimeoutException {
-        joinAll();
+    public void close() throws TimeoutException {
+        try {
+            joinAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            threads.forEach(Thread::interrupt);
+            throw new AssertionError("interrupted while joining test threads", e);
+        }
     }
 }

@@ -204,7 +204,7 @@ public final class LabMain implements Callable<Integer> {
 
     /** Runs one experiment and renders its report as text or as a JSON line. */
     static String render(Experiment e, Settings settings, boolean json, boolean trace) throws InterruptedException {
-        TraceRecorder recorder = trace ? new TraceRecorder(TRACE_LIMIT) : null;
+        TraceRecorder recorder = trace ? new TraceRecorder(TRACE_LIMIT, TRACE_PER_PHASE) : null;
         Tracer tracer = trace ? recorder : Tracer.OFF;
         Report report = e.run(settings.withTracing(trace), tracer);
         String diagram = trace ? Mermaid.sequenceDiagram(recorder.events(), recorder.dropped()) : null;
@@ -219,7 +219,10 @@ public final class LabMain implements Callable<Integer> {
     }
 
     /** Most events a trace keeps: enough for a small run, few enough for a readable diagram. */
-    static final int TRACE_LIMIT = 120;
+    static final int TRACE_LIMIT = 400;
+
+    /** Most events a trace keeps per phase (variant), so a chatty broken variant cannot crowd out the rest. */
+    static final int TRACE_PER_PHASE = 60;
 
     /** Parses 2s, 500ms, 1m or an ISO-8601 duration (PT2S). */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
 /**
  * Runs a group of named worker threads released together, and waits for them within a time box.
@@ -51,6 +52,12 @@ public final class Workers {
     /** Runs {@code count} threads from {@code factory}, named {@code prefix + (index + 1)}. */
     public static Result run(String prefix, int count, Duration timeBox, ThreadFactory factory, Body body)
             throws InterruptedException {
+        return run(index -> prefix + (index + 1), count, timeBox, factory, body);
+    }
+
+    /** Runs {@code count} threads from {@code factory}, thread {@code index} named {@code names.apply(index)}. */
+    public static Result run(IntFunction<String> names, int count, Duration timeBox, ThreadFactory factory,
+                             Body body) throws InterruptedException {
         CountDownLatch ready = new CountDownLatch(count);
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(count);
@@ -71,7 +78,7 @@ public final class Workers {
                     done.countDown();
                 }
             });
-            t.setName(prefix + (i + 1));
+            t.setName(names.apply(i));
             threads.add(t);
             t.start();
         }

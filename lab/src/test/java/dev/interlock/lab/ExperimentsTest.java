@@ -37,7 +37,7 @@ class ExperimentsTest {
             assertThat(plain.experiment()).isEqualTo(e.name());
             assertThat(plain.variants()).isNotEmpty();
 
-            TraceRecorder recorder = new TraceRecorder(LabMain.TRACE_LIMIT);
+            TraceRecorder recorder = new TraceRecorder(LabMain.TRACE_LIMIT, LabMain.TRACE_PER_PHASE);
             Report traced = e.run(SMALL.withTracing(true), recorder);
             assertThat(recorder.events()).as("a traced run records events").isNotEmpty();
 

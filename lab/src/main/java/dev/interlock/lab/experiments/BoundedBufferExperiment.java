@@ -55,11 +55,6 @@ public final class BoundedBufferExperiment implements Experiment {
     private static final long MAX_ITEMS = 10_000_000L;
     /** The end marker; items are numbered from 0. */
     private static final int END = -1;
-    /**
-     * Most trace events one variant records: room for a whole tiny run of a correct buffer (at most 48
-     * events), and a cap on a broken one, which can invent nulls as fast as it can be called.
-     */
-    private static final int TRACE_EVENTS_PER_VARIANT = 60;
 
     @Override
     public String name() {
@@ -115,8 +110,8 @@ public final class BoundedBufferExperiment implements Experiment {
                             int producers, int ops, int capacity, Duration timeBox, Tracer tracer)
             throws InterruptedException {
         BlockingQueue<Integer> buffer = factory.apply(capacity);
-        Tracer budgeted = tracer.enabled() ? new Budget(tracer, TRACE_EVENTS_PER_VARIANT) : tracer;
-        Run run = new Run(buffer, producers, ops, budgeted, tracer.enabled() ? name.replace(" (broken)", "") : null);
+        tracer.phase(name);
+        Run run = new Run(buffer, producers, ops, tracer, tracer.enabled() ? name.replace(" (broken)", "") : null);
         Workers.Result result;
         // Only a broken buffer can wedge; a correct one that stops progressing is a slow machine, left
         // to the time box rather than stopped early and misreported.
@@ -132,48 +127,6 @@ public final class BoundedBufferExperiment implements Experiment {
             }
         }
         return run.report(name, broken, result);
-    }
-
-    /** Forwards the first {@code limit} events to a tracer and drops the rest. Thread-safe. */
-    private static final class Budget implements Tracer {
-        private final Tracer target;
-        private final int limit;
-        private final AtomicInteger used = new AtomicInteger();
-
-        Budget(Tracer target, int limit) {
-            this.target = target;
-            this.limit = limit;
-        }
-
-        private boolean take() {
-            return used.getAndIncrement() < limit;
-        }
-
-        @Override
-        public boolean enabled() {
-            return true;
-        }
-
-        @Override
-        public void send(String to, String action) {
-            if (take()) {
-                target.send(to, action);
-            }
-        }
-
-        @Override
-        public void reply(String from, String action) {
-            if (take()) {
-                target.reply(from, action);
-            }
-        }
-
-        @Override
-        public void note(String state) {
-            if (take()) {
-                target.note(state);
-            }
-        }
     }
 
     /** One variant's run: the workers' bodies, the watchdog, and the accounting. */

@@ -106,9 +106,12 @@ public final class ConnectionPoolExperiment implements Experiment {
         Duration timeBox = settings.timeBox(DEFAULT_TIME_BOX);
 
         List<Variant> variants = new ArrayList<>();
+        tracer.phase("check-then-act (broken)");
         variants.add(checkThenAct(threads, size, ops, timeBox, tracer));
+        tracer.phase("ObjectPool");
         variants.add(objectPool(threads, size, ops, timeBox, tracer));
         List<String> leakNotes = new ArrayList<>();
+        tracer.phase("ObjectPool, leaked lease");
         variants.add(leak(timeBox, tracer, leakNotes));
 
         List<String> notes = new ArrayList<>(List.of(

@@ -7,14 +7,17 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link Tracer} that keeps the first {@code limit} events of a run, in the order they were recorded.
+ * A {@link Tracer} that keeps the first {@code limit} events of a run, and the first {@code perPhase}
+ * events of each phase, in the order they were recorded.
  *
  * <p>Thread-safe. Order is the order of a shared sequence number taken when each event is recorded:
  * an event recorded after an action completes (acquired) follows every event that action waited
  * for.
  *
- * <p>Implementation notes: a lock-free queue plus an atomic sequence; events beyond the limit are
- * counted and dropped, so recording stays cheap and bounded whatever the run does.
+ * <p>Implementation notes: a lock-free queue plus an atomic sequence; events beyond a limit are
+ * counted and dropped, so recording stays cheap and bounded whatever the run does (a broken variant
+ * can produce events as fast as it spins; the per-phase limit keeps it from crowding out the rest).
+ * Phases are assumed sequential (one variant after another): {@link #phase} resets the phase count.
  */
 public final class TraceRecorder implements Tracer {
 
@@ -26,15 +29,24 @@ public final class TraceRecorder implements Tracer {
     public enum Kind { SEND, REPLY, NOTE, PHASE }
 
     private final int limit;
+    private final int perPhase;
     private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong inPhase = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
     private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
 
-    /** Keeps at most {@code limit} events. */
+    /** Keeps at most {@code limit} events, with no separate limit per phase. */
     public TraceRecorder(int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1: " + limit);
+        this(limit, limit);
+    }
+
+    /** Keeps at most {@code limit} events in all and {@code perPhase} in each phase. */
+    public TraceRecorder(int limit, int perPhase) {
+        if (limit < 1 || perPhase < 1) {
+            throw new IllegalArgumentException("limits must be at least 1: " + limit + ", " + perPhase);
         }
         this.limit = limit;
+        this.perPhase = perPhase;
     }
 
     @Override
@@ -59,13 +71,20 @@ public final class TraceRecorder implements Tracer {
 
     @Override
     public void phase(String title) {
+        inPhase.set(0);
         add(Kind.PHASE, null, title);
     }
 
     private void add(Kind kind, String other, String text) {
+        if (kind != Kind.PHASE && inPhase.getAndIncrement() >= perPhase) {
+            dropped.incrementAndGet();
+            return;
+        }
         long seq = sequence.getAndIncrement();
         if (seq < limit) {
             events.add(new Event(seq, kind, Thread.currentThread().getName(), other, text));
+        } else {
+            dropped.incrementAndGet();
         }
     }
 
@@ -78,6 +97,6 @@ public final class TraceRecorder implements Tracer {
 
     /** How many events were recorded but not kept. */
     public long dropped() {
-        return Math.max(0, sequence.get() - limit);
+        return dropped.get();
     }
 }

@@ -123,24 +123,24 @@ public final class CounterStress {
     }
 
     /**
-     * A striped counter's read during two updates that grow it: the read sees a sum of some of the
-     * updates (0, 1, 2 or 3); after both, the arbiter sees exactly 3.
+     * A striped counter read while one thread adds 1 then 2: the read is a sum of cells taken one by
+     * one, so it is exact after the updates (arbiter: 3) but may, during them, be a sum the counter
+     * never held (2: the add of 2 seen, the earlier add of 1 not, when they landed in different
+     * cells). Two actors only: jcstress skips tests with more actors than CPUs.
      */
     @JCStressTest
-    @Outcome(id = {"0, 3", "1, 3", "2, 3", "3, 3"}, expect = ACCEPTABLE,
-            desc = "The concurrent read saw some of the updates; the final sum is exact.")
+    @Outcome(id = {"0, 3", "1, 3", "3, 3"}, expect = ACCEPTABLE,
+            desc = "The read saw a prefix of the updates; the final sum is exact.")
+    @Outcome(id = "2, 3", expect = ACCEPTABLE_INTERESTING,
+            desc = "Not an atomic snapshot: the later add counted without the earlier one (documented, as LongAdder.sum).")
     @Outcome(expect = FORBIDDEN, desc = "A lost or invented update.")
     @State
     public static class StripedReadDuringUpdates {
         final StripedCounter counter = new StripedCounter();
 
         @Actor
-        public void adder1() {
+        public void adder() {
             counter.add(1);
-        }
-
-        @Actor
-        public void adder2() {
             counter.add(2);
         }
 
