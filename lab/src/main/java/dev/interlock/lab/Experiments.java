@@ -1,6 +1,8 @@
 package dev.interlock.lab;
 
+import dev.interlock.lab.experiments.BankTransferExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
+import dev.interlock.lab.experiments.ReentrancyExperiment;
 
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +11,9 @@ import java.util.Optional;
 public final class Experiments {
 
     private static final List<Experiment> ALL = List.of(
-            new RaceCounterExperiment());
+            new RaceCounterExperiment(),
+            new BankTransferExperiment(),
+            new ReentrancyExperiment());
 
     private Experiments() {
     }
