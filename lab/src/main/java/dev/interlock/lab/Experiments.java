@@ -1,8 +1,10 @@
 package dev.interlock.lab;
 
+import dev.interlock.lab.experiments.BankTransferExperiment;
 import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
+import dev.interlock.lab.experiments.ReentrancyExperiment;
 
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +14,8 @@ public final class Experiments {
 
     private static final List<Experiment> ALL = List.of(
             new RaceCounterExperiment(),
+            new BankTransferExperiment(),
+            new ReentrancyExperiment(),
             new BoundedBufferExperiment(),
             new ConnectionPoolExperiment());
 
