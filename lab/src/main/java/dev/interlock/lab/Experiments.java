@@ -2,6 +2,7 @@ package dev.interlock.lab;
 
 import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
+import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 
 import java.util.List;
@@ -13,7 +14,8 @@ public final class Experiments {
     private static final List<Experiment> ALL = List.of(
             new RaceCounterExperiment(),
             new BoundedBufferExperiment(),
-            new ConnectionPoolExperiment());
+            new ConnectionPoolExperiment(),
+            new ProducerConsumerExperiment());
 
     private Experiments() {
     }
