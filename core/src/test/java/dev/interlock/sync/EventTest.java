@@ -76,6 +76,19 @@ class EventTest {
     }
 
     @Test
+    void blockedAwaitsWithTheLongestTimeoutsAreReleasedBySet() throws Exception {
+        Event e = new Event();
+        try (TestThreads threads = new TestThreads()) {
+            Thread days = threads.start("days", () -> assertThat(e.await(Long.MAX_VALUE, TimeUnit.DAYS)).isTrue());
+            Thread seconds = threads.start("seconds",
+                    () -> assertThat(e.await(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))).isTrue());
+            TestThreads.awaitBlockedOn(days, e.blockerForTests());
+            TestThreads.awaitBlockedOn(seconds, e.blockerForTests());
+            e.set();
+        }
+    }
+
+    @Test
     void zeroOrNegativeTimeoutOnlyChecks() throws Exception {
         Event e = new Event();
         assertThat(e.await(0, TimeUnit.NANOSECONDS)).isFalse();
