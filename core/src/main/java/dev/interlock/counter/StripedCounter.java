@@ -50,8 +50,8 @@ public final class StripedCounter implements Counter {
     private static final int STRIDE = 16;
     /** Slot of the value inside a cell: the middle, at least 64 bytes from either end. */
     private static final int SLOT = STRIDE / 2;
-    /** Most cells a counter creates. */
-    private static final int MAX_CELLS = Integer.highestOneBit(
+    /** Most cells a counter creates: twice the processor count rounded up to a power of two. */
+    static final int MAX_CELLS = Integer.highestOneBit(
             Math.max(1, Runtime.getRuntime().availableProcessors()) * 2 - 1) * 2;
     /** Chance, as 1 in N, that a collision on a full table re-deals the cells. */
     private static final int RESALT_ONE_IN = 8;

@@ -597,6 +597,21 @@ public final class BoundedBuffer<E> extends AbstractQueue<E> implements Blocking
         return dst;
     }
 
+    /** For tests: the lock, to make a sequence of operations atomic and to inspect its conditions. */
+    ReentrantLock lockForTests() {
+        return lock;
+    }
+
+    /** For tests: the condition consumers wait on (what {@code LockSupport.getBlocker} reports). */
+    Condition notEmptyForTests() {
+        return notEmpty;
+    }
+
+    /** For tests: the condition producers wait on (what {@code LockSupport.getBlocker} reports). */
+    Condition notFullForTests() {
+        return notFull;
+    }
+
     /** For tests: checks the invariants in the implementation notes. */
     boolean invariantsHold() {
         lock.lock();

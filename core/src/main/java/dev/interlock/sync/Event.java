@@ -1,9 +1,11 @@
 package dev.interlock.sync;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 
 /**
  * A flag threads can wait for: the guide's quick-reference Event, with the semantics of Python's
@@ -20,11 +22,13 @@ import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
  * }
  * }</pre>
  *
- * <p><b>A set is never missed.</b> A waiter woken by {@code set()} returns {@code true} even if
- * {@code clear()} runs before it gets to look at the flag: every {@code set()} that raises the flag
- * starts a new generation, and a waiter returns once the flag is raised or the generation has moved
- * on since it started waiting. (A waiter that checked a plain boolean could sleep through a
- * set-then-clear pulse; this one cannot.)
+ * <p><b>A set is never missed.</b> A waiter that is already waiting when {@code set()} runs returns
+ * {@code true} even if {@code clear()} runs before it gets to look at the flag again, or before it
+ * has even parked. A waiter that starts after the {@code clear()} waits for the next {@code set()}.
+ * (A waiter that checked a plain boolean could sleep through a set-then-clear pulse; this one
+ * cannot.) "Already waiting" means: past the point where the call first reads the flag, an instant
+ * inside the call that no other thread can observe; a waiter that has not got that far when the
+ * pulse comes may see only the lowered flag and wait for the next set.
  *
  * <p><b>Interruption.</b> Every wait throws {@link InterruptedException}, with the interrupt status
  * cleared, if the thread is interrupted on entry (even when the flag is raised, as
@@ -36,28 +40,55 @@ import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
  * {@code true}.
  *
  * <p>Thread-safe; no operation holds a lock. Cost: {@code isSet()} is one volatile read; a wait on a
- * raised flag is that plus an interrupt check; {@code set()} is a compare-and-set plus one unpark per
- * waiter (waiters wake each other in turn).
+ * raised flag is that plus an interrupt check; a {@code set()} that raises the flag is one
+ * compare-and-set, two small allocations (the next generation's state and gate) and one unpark per
+ * waiter (waiters wake each other in turn); a {@code clear()} that lowers it is one compare-and-set
+ * and one small allocation.
  */
 public final class Event {
 
     /*
      * Implementation notes.
      *
-     * The AQS state is (generation << 1) | raised. set() moves an unraised state to the next generation,
-     * raised, in one CAS, then releaseShared wakes the first queued waiter; each waiter that succeeds
-     * returns a positive value, so AQS wakes the next (shared-mode propagation), and all are released.
-     * clear() only drops the raised bit. A waiter passes its starting generation as the acquire
-     * argument; tryAcquireShared succeeds when the flag is raised or the generation differs. Setting a
-     * raised flag changes nothing, and needs not: no thread can be waiting on a raised flag's
-     * generation.
+     * Generations: the event is a sequence of generations, each ended by the set() that raises the
+     * flag. `state` is an immutable (raised, gate) pair, replaced by compare-and-set; `gate` is a
+     * one-shot latch that belongs to the generation in which the state was made, and the set() that
+     * ends that generation opens it. set() replaces an unraised (false, g) by (true, g') with a fresh
+     * gate g' and then opens g; clear() replaces (true, g') by (false, g'), keeping the gate, because
+     * clearing does not end the generation. A wait reads `state` once: if raised it returns, else it
+     * waits on that state's gate.
      *
-     * Memory effects through clear(): clear() is a CAS, so it reads the set()'s write before writing;
-     * a waiter that reads clear()'s value is therefore ordered after the set(). The generation is a
-     * 63-bit count: it would wrap after 2^62 sets.
+     * Invariant: the gate of the current state is closed; the gate of every earlier state is open,
+     * or about to be opened by the set() whose CAS replaced it (it opens the gate right after). So a
+     * waiter that read the state before a set() waits on a gate that this set() opens, whatever
+     * clear() does afterwards, and a waiter that read it after the clear() waits on the new gate,
+     * closed until the next set(). Setting a raised flag does nothing, and needs to do nothing: a
+     * waiter that read a raised state has returned.
+     *
+     * Why a gate per generation, not one queue: an earlier version kept a generation count in one
+     * AQS and had each waiter pass its starting generation to tryAcquireShared. AQS lets only the
+     * first queued node retry; later nodes are woken only when their predecessor acquires. A waiter
+     * that had read generation g but not yet queued when a set-then-clear pulse came could queue
+     * behind a waiter that started in generation g+1, which cannot acquire, and sleep until the next
+     * set. A gate's acquire condition (open or not) is the same for every waiter on it, so one release
+     * propagates through the whole queue.
+     *
+     * Memory effects: set() writes `state` with a CAS and then releases the gate (a volatile write in
+     * AQS). A waiter that reads the raised state is ordered after the CAS, one that acquires the
+     * opened gate after the release; either way after everything the setter did before set().
      */
 
-    private final Sync sync = new Sync();
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Event.class, "state", State.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile State state = new State(false, new Gate());
 
     /** An event, initially not set. */
     public Event() {
@@ -65,17 +96,34 @@ public final class Event {
 
     /** Raises the flag and wakes every waiting thread. Does nothing if it is already raised. */
     public void set() {
-        sync.releaseShared(0);
+        State next = null;
+        State s;
+        do {
+            s = state;
+            if (s.raised) {
+                return;
+            }
+            if (next == null) {
+                next = new State(true, new Gate());
+            }
+        } while (!STATE.compareAndSet(this, s, next));
+        s.gate.open();
     }
 
-    /** Lowers the flag. Threads already woken by an earlier {@code set()} still return {@code true}. */
+    /** Lowers the flag. Threads that were waiting when it was last raised still return {@code true}. */
     public void clear() {
-        sync.lower();
+        State s;
+        do {
+            s = state;
+            if (!s.raised) {
+                return;
+            }
+        } while (!STATE.compareAndSet(this, s, new State(false, s.gate)));
     }
 
     /** Whether the flag is raised. */
     public boolean isSet() {
-        return Sync.raised(sync.state());
+        return state.raised;
     }
 
     /**
@@ -84,7 +132,13 @@ public final class Event {
      * @throws InterruptedException if interrupted on entry or while waiting
      */
     public void await() throws InterruptedException {
-        sync.acquireSharedInterruptibly(Sync.generation(sync.state()));
+        State start = state;
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (!start.raised) {
+            start.gate.acquireSharedInterruptibly(1);
+        }
     }
 
     /**
@@ -97,7 +151,7 @@ public final class Event {
      */
     public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
         long nanos = Objects.requireNonNull(unit, "unit").toNanos(timeout);
-        return sync.tryAcquireSharedNanos(Sync.generation(sync.state()), nanos);
+        return awaitFrom(state, nanos);
     }
 
     /**
@@ -108,7 +162,7 @@ public final class Event {
      */
     public boolean await(Duration timeout) throws InterruptedException {
         long nanos = TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout"));
-        return sync.tryAcquireSharedNanos(Sync.generation(sync.state()), nanos);
+        return awaitFrom(state, nanos);
     }
 
     @Override
@@ -116,48 +170,64 @@ public final class Event {
         return "Event[" + (isSet() ? "set" : "clear") + "]";
     }
 
-    /** Generation and flag in one long; waiters queue FIFO and release each other in turn. */
-    private static final class Sync extends AbstractQueuedLongSynchronizer {
+    // ---------------------------------------------------------------- the two halves of a wait
 
-        static boolean raised(long state) {
-            return (state & 1) != 0;
+    /**
+     * The first half of a wait: the state it starts from. A timed wait is
+     * {@code awaitFrom(observe(), nanos)}; package-private so that tests can run the two halves with
+     * other threads' operations in between, deterministically.
+     */
+    State observe() {
+        return state;
+    }
+
+    /**
+     * The second half of a wait that started from {@code start}: {@code true} at once if the flag was
+     * raised then, else once a {@code set()} has ended that state's generation, or {@code false}
+     * after {@code nanos}.
+     */
+    boolean awaitFrom(State start, long nanos) throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
+        return start.raised || start.gate.tryAcquireSharedNanos(1, nanos);
+    }
 
-        static long generation(long state) {
-            return state >>> 1;
+    /** For tests: what a thread waiting on the current state parks on ({@code LockSupport.getBlocker}). */
+    Object blockerForTests() {
+        return state.gate;
+    }
+
+    /** The flag and the gate of its generation; immutable. */
+    static final class State {
+        final boolean raised;
+        final Gate gate;
+
+        State(boolean raised, Gate gate) {
+            this.raised = raised;
+            this.gate = gate;
         }
+    }
 
-        long state() {
-            return getState();
+    /**
+     * A one-shot latch: AQS state 0 while closed, 1 once opened. Acquiring succeeds exactly when it is
+     * open, whoever asks, so opening it releases every queued waiter by shared-mode propagation.
+     */
+    private static final class Gate extends AbstractQueuedSynchronizer {
+
+        @Override
+        protected int tryAcquireShared(int unused) {
+            return getState() != 0 ? 1 : -1;
         }
 
         @Override
-        protected long tryAcquireShared(long startGeneration) {
-            long s = getState();
-            return raised(s) || generation(s) != startGeneration ? 1 : -1;
+        protected boolean tryReleaseShared(int unused) {
+            setState(1);
+            return true;
         }
 
-        /** set(): raise the flag in a new generation; true (wake the waiters) if this call raised it. */
-        @Override
-        protected boolean tryReleaseShared(long unused) {
-            while (true) {
-                long s = getState();
-                if (raised(s)) {
-                    return false;
-                }
-                if (compareAndSetState(s, s + 3)) { // generation + 1, raised
-                    return true;
-                }
-            }
-        }
-
-        void lower() {
-            while (true) {
-                long s = getState();
-                if (!raised(s) || compareAndSetState(s, s & ~1L)) {
-                    return;
-                }
-            }
+        void open() {
+            releaseShared(1);
         }
     }
 }

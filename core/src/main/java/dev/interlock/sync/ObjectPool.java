@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.AbstractQueuedLongSynchronizer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -36,14 +37,19 @@ import java.util.function.Supplier;
  * <p><b>Objects.</b> The pool creates objects lazily with its factory, only when no idle object is
  * free and fewer than {@code maxSize} exist, and never while holding a lock (there is none). If the
  * factory throws, or returns null ({@link NullPointerException}), the acquirer gets that exception
- * and the pool is as if the acquire had never happened. Idle objects are reused <b>last in, first
- * out</b>: the most recently returned object is the warmest (its caches, its connection's TCP window),
- * and under light load the same few objects serve everyone, as in HikariCP and commons-pool's default.
+ * and the pool is as if the acquire had never happened; the same if anything else fails during the
+ * acquire (an {@link OutOfMemoryError}, say), except that an object the factory had already made is
+ * closed (when {@link AutoCloseable}) before its slot is given back. Idle objects are reused <b>last
+ * in, first out</b>: the most recently returned object is the warmest (its caches, its connection's
+ * TCP window), and under light load the same few objects serve everyone, as in HikariCP and
+ * commons-pool's default.
  *
  * <p><b>Leases.</b> {@link #acquire()} returns a {@link Lease}; closing it returns the object. Close is
  * idempotent: a second close does nothing, and {@link Lease#get()} after close throws
- * {@link IllegalStateException}, so a stale reference cannot reach an object someone else now holds.
- * A lease may be closed by a thread other than its holder.
+ * {@link IllegalStateException}, so a lease its holder has closed cannot be used to reach the object
+ * once someone else may hold it. A lease may be closed by a thread other than its holder; that check
+ * is then best-effort: a {@code get()} that races such a close may still return the object as it
+ * goes back to the pool (the pool cannot stop a thread from using a reference it already has).
  *
  * <p><b>Fairness.</b> First in, first out: a thread that finds every object taken queues, and
  * returned objects go to queued threads in arrival order; a newcomer does not overtake them (even
@@ -59,12 +65,17 @@ import java.util.function.Supplier;
  * <p><b>Closing.</b> {@link #close()} is idempotent. Afterwards every acquire, including those already
  * waiting, throws {@link IllegalStateException}. Idle objects that are {@link AutoCloseable} are closed
  * by {@code close()}; leased ones when their lease is closed, by the thread that closes it. An acquire
- * that overlaps {@code close()} may still succeed (it is ordered before the close); its object is
- * closed on return like any other. If objects' {@code close()} methods throw exceptions, the pool
- * still closes every other object and keeps its counts right, then throws one
- * {@link ObjectCloseException} whose cause is the first failure and whose suppressed exceptions are the
- * rest. An {@link Error} from an object's {@code close()} propagates at once; objects still idle then
- * are closed by a later {@code close()}.
+ * that overlaps {@code close()} may still succeed if it finds an idle object (it is ordered before the
+ * close; the object is closed on return like any other), but once an acquirer sees the pool closed it
+ * creates nothing and throws. When {@code close()} returns, every object that was idle when it was
+ * called has been closed, except one that another thread took over at that moment: a concurrent
+ * {@code close()} call (which closes it), the {@code Lease.close()} that was still returning it (its
+ * return overlapped the close, so the object counts as leased and that call closes it), or an
+ * overlapping acquire (which now holds it). Each failure is reported by the call that closed the
+ * object: if objects' {@code close()} methods throw exceptions, the pool still closes every other
+ * object and keeps its counts right, then throws one {@link ObjectCloseException} whose cause is the
+ * first failure and whose suppressed exceptions are the rest. An {@link Error} from an object's
+ * {@code close()} propagates at once; objects still idle then are closed by a later {@code close()}.
  *
  * <p><b>Diagnostics.</b> {@link #leases()} lists the current holders (thread name, id and state, and
  * how long they have held the lease); {@link #describeLeases()} writes that as text;
@@ -76,7 +87,7 @@ import java.util.function.Supplier;
  * the thread that next acquires the same object; the factory's construction of an object
  * happens-before its first holder's use.
  *
- * <p><b>Cost.</b> While objects are free, an acquire-and-close round trip is five uncontended
+ * <p><b>Cost.</b> While objects are free, an acquire-and-close round trip is six uncontended
  * compare-and-sets, one {@link System#nanoTime()} and one small allocation (the lease); no lock, no
  * stack walk unless capture is on. {@code bench/.../ObjectPoolBench} compares it with commons-pool2's
  * {@code GenericObjectPool} (target: at least twice its throughput at 1 and 2 threads).
@@ -102,26 +113,41 @@ public final class ObjectPool<T> implements AutoCloseable {
      * does so consistently (here: always, once closed), and cancels the node as it does for a timeout.
      * The count never moves for a refused acquire, so leased() stays exact through close.
      *
-     * Objects: a thread holding a count takes an idle object or, if none, creates one. Invariant:
-     * idle + (maxSize - created) >= threads holding a count without an object yet, because a returner
-     * pushes its object before it gives its count back and a drain (after close) decrements `created`
-     * for every object it destroys. So the search loop in checkout() always ends; it spins only while
-     * another thread is between two of its steps.
+     * Checkout: a thread holding a count first allocates its lease (and acquire stack), then takes an
+     * idle object or, if none, reserves a creation slot (`created`) and runs the factory. So an
+     * allocation failure before the take leaves only the count to give back; a failure after the
+     * factory returned (inside create()) closes the new object and frees its slot; and nothing after
+     * the take allocates. Objects invariant, while the pool is open: idle + (maxSize - created) >=
+     * threads holding a count with neither an object nor a reserved slot, because a returner pushes
+     * its object before it gives its count back and a failed creation frees its slot before its count.
+     * So the search loop in take() ends at once unless another thread is between two of its steps.
+     * Once the pool is closed, destroyers decrement `created` only after an object's close() returns
+     * (so that at most maxSize objects exist, counting those being closed); the invariant can then
+     * fail for as long as a user close() runs, and take() throws IllegalStateException rather than
+     * spin or create.
      *
      * Idle stack: a Treiber stack whose nodes are the closed leases themselves (a lease is pushed once,
      * when closed, and never again), so returning allocates nothing and there is no ABA: a node cannot
      * reappear at the top once popped. A node's `nextIdle` is written before the CAS that publishes it.
-     * Retention: an idle object's node still references its last holder's Thread (and acquire stack,
-     * if captured); at most maxSize of them, released when the object is lent again.
+     * Popping a node is not yet taking its object: the popper must also win the node's `claimed` flag
+     * (one CAS), which the node's own returner may take first once the pool is closed (below). A node
+     * that loses its claim is simply dropped. Retention: an idle object's node still references its
+     * last holder's Thread (and acquire stack, if captured); at most maxSize of them, released when
+     * the object is lent again (or, after close, when the pool is unreachable).
      *
-     * Close vs return (a Dekker pair on two volatiles): close() sets CLOSED then drains the stack; a
-     * returner pushes then reads CLOSED and, if set, drains too. One of them sees the other's write, so
-     * no object returned during close stays idle and unclosed. Pops are CASes: each object is closed
-     * by exactly one drainer.
+     * Close vs return (a Dekker pair on two volatiles): close() sets CLOSED then pops every node and
+     * closes the objects it claims; a returner pushes, gives its count back, then reads CLOSED and, if
+     * set, claims its own node and closes its object. One of them sees the other's write, so no object
+     * returned during close stays idle and unclosed; the claim makes exactly one thread close it, and
+     * a returner never closes anything but its own object, so close() closes every other object that
+     * was idle, and reports their failures.
      *
-     * Diagnostics: every object has an Entry, created once and linked into `entries` (append-only),
-     * whose `current` field points to its open lease. leases() walks that list; it is not an atomic
-     * snapshot across entries.
+     * Diagnostics: every object has an Entry, created once and linked into `entries` (append-only)
+     * after the factory returns, whose `current` field points to its open lease. leases() walks that
+     * list; it is not an atomic snapshot across entries.
+     *
+     * Test seam: `probe` (null outside tests) is called at the Steps below, so that tests can stand a
+     * failure (an OutOfMemoryError) or a pause exactly there; see the package-private constructor.
      */
 
     /** The state's sign bit: set once the pool is closed. */
@@ -146,6 +172,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     private final Supplier<? extends T> factory;
     private final boolean captureStacks;
     private final Sync sync;
+    private final Consumer<Step> probe;  // null outside tests
 
     private volatile Lease<T> top;       // idle stack: closed leases whose objects are free
     private volatile int created;        // objects alive or being created, at most maxSize
@@ -170,6 +197,15 @@ public final class ObjectPool<T> implements AutoCloseable {
      * @throws NullPointerException     if {@code factory} is null
      */
     public ObjectPool(int maxSize, Supplier<? extends T> factory, boolean captureStacks) {
+        this(maxSize, factory, captureStacks, null);
+    }
+
+    /**
+     * For tests: a pool that calls {@code probe} at each {@link Step} of an acquire, so that a test can
+     * make an acquire fail (throw from the probe: an {@link OutOfMemoryError} at that point) or pause
+     * (block in the probe) exactly there. {@code null}: no probe, as the public constructors.
+     */
+    ObjectPool(int maxSize, Supplier<? extends T> factory, boolean captureStacks, Consumer<Step> probe) {
         if (maxSize < 1) {
             throw new IllegalArgumentException("maxSize must be at least 1: " + maxSize);
         }
@@ -177,6 +213,21 @@ public final class ObjectPool<T> implements AutoCloseable {
         this.maxSize = maxSize;
         this.captureStacks = captureStacks;
         this.sync = new Sync(maxSize);
+        this.probe = probe;
+    }
+
+    /** Where an acquire calls the test probe; see {@link #ObjectPool(int, Supplier, boolean, Consumer)}. */
+    enum Step {
+        /** The acquirer holds a count and has taken nothing else; next it allocates its lease. */
+        GRANTED,
+        /** The factory has just returned a new object, which the pool has not recorded yet. */
+        CREATED
+    }
+
+    private void reach(Step step) {
+        if (probe != null) {
+            probe.accept(step);
+        }
     }
 
     /**
@@ -233,58 +284,92 @@ public final class ObjectPool<T> implements AutoCloseable {
 
     /** Turns the count the caller holds into a lease; gives the count back if that fails. */
     private Lease<T> checkout() {
-        Entry<T> taken = null;
+        Lease<T> lease;
+        Entry<T> entry;
         try {
-            while (taken == null) {
-                Lease<T> idle = pop();
-                if (idle != null) {
-                    taken = idle.entry;
-                } else {
-                    int c = created;
-                    if (c < maxSize) {
-                        if (CREATED.compareAndSet(this, c, c + 1)) {
-                            taken = create();
-                        }
-                    } else {
-                        // Every object exists and none is idle: one is between its returner's push and
-                        // our pop, or another holder of a count is about to take it. Retry.
-                        Thread.onSpinWait();
-                    }
-                }
-            }
-            return lend(taken);
+            reach(Step.GRANTED);
+            lease = new Lease<>(this, Thread.currentThread(), System.nanoTime(),
+                    captureStacks ? new Throwable("acquired here") : null);
+            entry = take();
         } catch (Throwable failure) {
-            if (taken != null) {
-                CREATED.getAndAdd(this, -1); // lending failed (out of memory): drop the object, keep its slot
-            }
             sync.releaseShared(1);
             throw failure;
         }
-    }
-
-    /** Runs the factory for a creation slot the caller reserved; frees the slot if it fails. */
-    private Entry<T> create() {
-        T object;
-        try {
-            object = Objects.requireNonNull(factory.get(), "the pool's factory returned null");
-        } catch (Throwable failure) {
-            CREATED.getAndAdd(this, -1);
-            throw failure;
-        }
-        Entry<T> entry = new Entry<>(object);
-        Entry<T> head;
-        do {
-            head = entries;
-            entry.nextCreated = head;
-        } while (!ENTRIES.compareAndSet(this, head, entry));
-        return entry;
-    }
-
-    private Lease<T> lend(Entry<T> entry) {
-        Lease<T> lease = new Lease<>(this, entry, Thread.currentThread(), System.nanoTime(),
-                captureStacks ? new Throwable("acquired here") : null);
+        // Nothing below allocates: the object cannot be lost between taking and lending it.
+        lease.entry = entry;
         Entry.CURRENT.setRelease(entry, lease);
         return lease;
+    }
+
+    /**
+     * Takes an idle object, or creates one; the caller holds a count.
+     *
+     * @throws IllegalStateException if the pool is closed and no object is idle
+     */
+    private Entry<T> take() {
+        while (true) {
+            Lease<T> idle = pop();
+            if (idle != null) {
+                if (idle.claim()) {
+                    return idle.entry;
+                }
+                continue; // its returner claimed it after close(), to close it
+            }
+            if (sync.isClosed()) {
+                // Objects may be being closed (`created` not yet decremented): do not wait for them,
+                // and do not create a new object for a closed pool.
+                throw new IllegalStateException("pool closed");
+            }
+            int c = created;
+            if (c < maxSize) {
+                if (CREATED.compareAndSet(this, c, c + 1)) {
+                    return create();
+                }
+            } else {
+                // Every object exists and none is idle: another thread is between two of its steps
+                // (see the implementation notes). Retry.
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * Runs the factory for a creation slot the caller reserved. If anything fails, closes the object
+     * the factory made (if it got that far) and frees the slot.
+     */
+    private Entry<T> create() {
+        T object = null;
+        try {
+            object = Objects.requireNonNull(factory.get(), "the pool's factory returned null");
+            reach(Step.CREATED);
+            Entry<T> entry = new Entry<>(object);
+            Entry<T> head;
+            do {
+                head = entries;
+                entry.nextCreated = head;
+            } while (!ENTRIES.compareAndSet(this, head, entry));
+            return entry;
+        } catch (Throwable failure) {
+            try {
+                if (object instanceof AutoCloseable closeable) {
+                    closeAfterFailure(closeable, failure);
+                }
+            } finally {
+                CREATED.getAndAdd(this, -1);
+            }
+            throw failure;
+        }
+    }
+
+    /** Closes an object that could not be lent; its own failure is added to {@code failure}. */
+    private static void closeAfterFailure(AutoCloseable object, Throwable failure) {
+        try {
+            object.close();
+        } catch (Throwable e) {
+            if (e != failure) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     /** Called once per lease, by whoever closes it. */
@@ -292,8 +377,9 @@ public final class ObjectPool<T> implements AutoCloseable {
         Entry.CURRENT.setRelease(lease.entry, null); // before the push: after it, the entry may be re-lent
         push(lease);
         sync.releaseShared(1);
-        if (sync.isClosed()) {
-            ObjectCloseException failure = destroyIdle();
+        if (sync.isClosed() && lease.claim()) {
+            // The pool closed meanwhile and nobody has taken the object: close it here, and only it.
+            ObjectCloseException failure = destroy(lease.entry, null);
             if (failure != null) {
                 throw failure;
             }
@@ -320,24 +406,35 @@ public final class ObjectPool<T> implements AutoCloseable {
         } while (!TOP.compareAndSet(this, t, node));
     }
 
-    /** Pops and closes every idle object; returns the collected failures, or null. */
+    /** Pops every idle node and closes the objects it claims; returns the collected failures, or null. */
     private ObjectCloseException destroyIdle() {
         ObjectCloseException failure = null;
         Lease<T> node;
         while ((node = pop()) != null) {
-            try {
-                if (node.entry.object instanceof AutoCloseable closeable) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new ObjectCloseException(e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            } finally {
-                CREATED.getAndAdd(this, -1);
+            if (node.claim()) {
+                failure = destroy(node.entry, failure);
             }
+        }
+        return failure;
+    }
+
+    /**
+     * Closes a claimed object and frees its slot; adds a failure to {@code failure} (null: none yet).
+     * An Error propagates at once, with the slot freed.
+     */
+    private ObjectCloseException destroy(Entry<T> entry, ObjectCloseException failure) {
+        try {
+            if (entry.object instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        } catch (Exception e) {
+            if (failure == null) {
+                failure = new ObjectCloseException(e);
+            } else {
+                failure.addSuppressed(e);
+            }
+        } finally {
+            CREATED.getAndAdd(this, -1);
         }
         return failure;
     }
@@ -402,7 +499,7 @@ public final class ObjectPool<T> implements AutoCloseable {
     private TimeoutException timeout(Duration timeout) {
         List<LeaseInfo> holders = leases();
         var message = new StringBuilder("no pooled object became free within ")
-                .append(timeout.toMillis()).append(" ms; ").append(summary());
+                .append(describe(timeout)).append("; ").append(summary());
         for (int i = 0; i < holders.size(); i++) {
             message.append(i == 0 ? ": " : ", ").append(holders.get(i));
         }
@@ -415,12 +512,22 @@ public final class ObjectPool<T> implements AutoCloseable {
         return e;
     }
 
+    /** {@code 250 ms}; the ISO-8601 form for a duration too long for a long of milliseconds. */
+    private static String describe(Duration timeout) {
+        try {
+            return timeout.toMillis() + " ms";
+        } catch (ArithmeticException tooLong) {
+            return timeout.toString();
+        }
+    }
+
     /**
      * Closes the pool: later acquires and those waiting now throw {@link IllegalStateException}; idle
-     * {@link AutoCloseable} objects are closed now, leased ones when their lease is closed. Idempotent.
+     * {@link AutoCloseable} objects are closed now, by this call, leased ones when their lease is
+     * closed. Idempotent. See the class doc ("Closing") for acquires and returns that overlap it.
      *
-     * @throws ObjectCloseException if one or more objects' {@code close()} threw; every other object
-     *                              was still closed
+     * @throws ObjectCloseException if one or more of the objects this call closed threw from
+     *                              {@code close()}; every other object was still closed
      */
     @Override
     public void close() {
@@ -429,6 +536,11 @@ public final class ObjectPool<T> implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** For tests: what a thread waiting in an acquire parks on ({@code LockSupport.getBlocker}). */
+    Object blockerForTests() {
+        return sync;
     }
 
     @Override
@@ -445,26 +557,29 @@ public final class ObjectPool<T> implements AutoCloseable {
     public static final class Lease<T> implements AutoCloseable {
 
         private static final VarHandle OPEN;
+        private static final VarHandle CLAIMED;
 
         static {
             try {
-                OPEN = MethodHandles.lookup().findVarHandle(Lease.class, "open", boolean.class);
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                OPEN = l.findVarHandle(Lease.class, "open", boolean.class);
+                CLAIMED = l.findVarHandle(Lease.class, "claimed", boolean.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
 
         private final ObjectPool<T> pool;
-        private final Entry<T> entry;
+        private Entry<T> entry;         // set by checkout before the lease reaches its acquirer, then fixed
         private final Thread holder;
         private final long acquiredNanos;
         private final Throwable site;   // null unless stack capture is on
         private volatile boolean open = true;
         Lease<T> nextIdle;              // idle-stack link, written only before this lease is pushed
+        private volatile boolean claimed; // as an idle node: set by whoever takes its object (once)
 
-        private Lease(ObjectPool<T> pool, Entry<T> entry, Thread holder, long acquiredNanos, Throwable site) {
+        private Lease(ObjectPool<T> pool, Thread holder, long acquiredNanos, Throwable site) {
             this.pool = pool;
-            this.entry = entry;
             this.holder = holder;
             this.acquiredNanos = acquiredNanos;
             this.site = site;
@@ -485,6 +600,11 @@ public final class ObjectPool<T> implements AutoCloseable {
         /** Whether this lease is still open. */
         public boolean isOpen() {
             return open;
+        }
+
+        /** As an idle node: takes its object for the caller; false if someone else already has. */
+        private boolean claim() {
+            return !claimed && CLAIMED.compareAndSet(this, false, true);
         }
 
         /**

@@ -11,6 +11,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.Spliterator;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +26,27 @@ class BoundedBufferTest extends BlockingQueueContract<BoundedBuffer<Integer>> {
     @Override
     protected BoundedBuffer<Integer> newQueue(int capacity) {
         return new BoundedBuffer<>(capacity);
+    }
+
+    @Override
+    protected Object takeWaitBlocker(BoundedBuffer<Integer> q) {
+        return q.notEmptyForTests();
+    }
+
+    @Override
+    protected Object putWaitBlocker(BoundedBuffer<Integer> q) {
+        return q.notFullForTests();
+    }
+
+    @Override
+    protected boolean atomically(BoundedBuffer<Integer> q, Runnable action) {
+        q.lockForTests().lock();
+        try {
+            action.run();
+        } finally {
+            q.lockForTests().unlock();
+        }
+        return true;
     }
 
     /** A job, for the class doc's sample. */
@@ -47,6 +70,62 @@ class BoundedBufferTest extends BlockingQueueContract<BoundedBuffer<Integer>> {
             }
         }
         assertThat(done).extracting(Job::id).isSorted().hasSize(1_000);
+    }
+
+    /**
+     * Frees {@code slots} of a full buffer of 2 with {@code free} while holding the buffer's lock, with
+     * three producers waiting, and returns how many were still waiting on notFull right after: as the
+     * woken producers cannot run until the lock is released, this counts exactly the ones woken.
+     */
+    private static int producersLeftWaitingAfter(Consumer<BoundedBuffer<Integer>> free) throws Exception {
+        BoundedBuffer<Integer> b = new BoundedBuffer<>(2);
+        b.add(1);
+        b.add(2);
+        int waiting;
+        List<Thread> producers = new ArrayList<>();
+        try (TestThreads threads = new TestThreads()) {
+            for (int p = 1; p <= 3; p++) {
+                int element = 10 * p;
+                Thread producer = threads.start("producer-" + p, () -> b.put(element));
+                TestThreads.awaitBlockedOn(producer, b.notFullForTests());
+                producers.add(producer);
+            }
+            ReentrantLock lock = b.lockForTests();
+            lock.lock();
+            try {
+                free.accept(b);
+                waiting = lock.getWaitQueueLength(b.notFullForTests());
+            } finally {
+                lock.unlock();
+            }
+            TestThreads.pollUntil(() -> { // make room until every producer is done
+                b.clear();
+                return producers.stream().noneMatch(Thread::isAlive);
+            }, "the producers to finish");
+        }
+        return waiting;
+    }
+
+    @Test
+    void drainToWithMaxWakesOneProducerPerFreedSlot() throws Exception {
+        assertThat(producersLeftWaitingAfter(b -> b.drainTo(new ArrayList<>(), 1))).isEqualTo(2);
+        assertThat(producersLeftWaitingAfter(b -> b.drainTo(new ArrayList<>(), 2))).isEqualTo(1);
+    }
+
+    @Test
+    void clearWakesOneProducerPerFreedSlot() throws Exception {
+        assertThat(producersLeftWaitingAfter(BoundedBuffer::clear)).isEqualTo(1);
+    }
+
+    @Test
+    void takeAndRemoveWakeOneProducerEach() throws Exception {
+        assertThat(producersLeftWaitingAfter(b -> b.poll())).isEqualTo(2);
+        assertThat(producersLeftWaitingAfter(b -> b.remove(2))).isEqualTo(2);
+        assertThat(producersLeftWaitingAfter(b -> {
+            Iterator<Integer> it = b.iterator();
+            it.next();
+            it.remove();
+        })).isEqualTo(2);
     }
 
     @Test

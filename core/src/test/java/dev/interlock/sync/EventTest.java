@@ -7,8 +7,12 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,6 +76,19 @@ class EventTest {
     }
 
     @Test
+    void blockedAwaitsWithTheLongestTimeoutsAreReleasedBySet() throws Exception {
+        Event e = new Event();
+        try (TestThreads threads = new TestThreads()) {
+            Thread days = threads.start("days", () -> assertThat(e.await(Long.MAX_VALUE, TimeUnit.DAYS)).isTrue());
+            Thread seconds = threads.start("seconds",
+                    () -> assertThat(e.await(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))).isTrue());
+            TestThreads.awaitBlockedOn(days, e.blockerForTests());
+            TestThreads.awaitBlockedOn(seconds, e.blockerForTests());
+            e.set();
+        }
+    }
+
+    @Test
     void zeroOrNegativeTimeoutOnlyChecks() throws Exception {
         Event e = new Event();
         assertThat(e.await(0, TimeUnit.NANOSECONDS)).isFalse();
@@ -130,7 +147,7 @@ class EventTest {
                     }).isInstanceOf(InterruptedException.class);
                     assertThat(Thread.currentThread().isInterrupted()).isFalse();
                 });
-                TestThreads.awaitBlocked(waiter);
+                TestThreads.awaitBlockedOn(waiter, e.blockerForTests());
                 waiter.interrupt();
                 waiter.join(TestThreads.BOUND);
             }
@@ -159,7 +176,7 @@ class EventTest {
                     released.incrementAndGet();
                 }));
             }
-            waiters.forEach(TestThreads::awaitBlocked);
+            waiters.forEach(w -> TestThreads.awaitBlockedOn(w, e.blockerForTests()));
             e.set();
         }
         assertThat(released).hasValue(12);
@@ -182,7 +199,7 @@ class EventTest {
                     released.incrementAndGet();
                 }));
             }
-            waiters.forEach(TestThreads::awaitBlocked);
+            waiters.forEach(w -> TestThreads.awaitBlockedOn(w, e.blockerForTests()));
             e.set();
             e.clear();
         }
@@ -197,7 +214,7 @@ class EventTest {
         e.clear();
         try (TestThreads threads = new TestThreads()) {
             Thread waiter = threads.start("late", () -> assertThat(e.await(TestThreads.BOUND)).isTrue());
-            TestThreads.awaitBlocked(waiter);
+            TestThreads.awaitBlockedOn(waiter, e.blockerForTests());
             assertThat(waiter.isAlive()).isTrue();
             e.set();
         }
@@ -212,7 +229,7 @@ class EventTest {
                 e.await();
                 assertThat(data[0]).isEqualTo(42);
             });
-            TestThreads.awaitBlocked(reader);
+            TestThreads.awaitBlockedOn(reader, e.blockerForTests());
             data[0] = 42;
             e.set();
         }
@@ -230,10 +247,141 @@ class EventTest {
                     released.incrementAndGet();
                 }));
             }
-            waiters.forEach(TestThreads::awaitBlocked);
+            waiters.forEach(w -> TestThreads.awaitBlockedOn(w, e.blockerForTests()));
             e.set();
             e.clear();
         }
         assertThat(released).hasValue(200);
+    }
+
+    // ---- set-then-clear pulses racing waiters that have not parked yet ----
+    //
+    // A wait has two halves: it reads the state (Event.observe()), then parks until that state's
+    // generation ends (Event.awaitFrom). A pulse between the two is invisible from outside the call,
+    // so these tests run the halves themselves (package-private) to put the pulse exactly there.
+
+    @Test
+    void aWaiterThatLookedBeforeAPulseReturnsEvenWhenALaterWaiterParksFirst() throws Exception {
+        Event e = new Event();
+        Event.State looked = e.observe();   // waiter A has read the flag: down
+        e.set();                            // a pulse before A parks...
+        e.clear();
+        try (TestThreads threads = new TestThreads()) {
+            // ...then waiter B, which starts after the clear, parks first and waits for the next set.
+            Thread b = threads.start("b", () -> assertThat(e.await(TestThreads.BOUND)).isTrue());
+            TestThreads.awaitBlockedOn(b, e.blockerForTests());
+            // A's generation has ended: it returns at once, without waiting, and B still waits.
+            assertThat(e.awaitFrom(looked, 0)).isTrue();
+            Thread a = threads.start("a", () -> assertThat(e.awaitFrom(looked, TestThreads.BOUND.toNanos())).isTrue());
+            a.join(TestThreads.BOUND);
+            assertThat(a.isAlive()).isFalse();
+            assertThat(b.isAlive()).isTrue();
+            assertThat(e.isSet()).isFalse();
+            e.set();
+        }
+    }
+
+    @Test
+    void aWaiterThatLookedBeforeAPulseReturnsTrueWhateverTheInterleaving() throws Exception {
+        // Each round, on a fresh event: A reads the state, spins at random, then waits from it. P waits
+        // until A has read, spins at random, pulses set-then-clear, then waits itself: a later waiter
+        // that may queue before A does. A must return true (its generation ended after it looked).
+        // Only when both are done does the test set the flag, to release P: a set while A waits would
+        // hide a stranded A. A's wait is bounded below the test's own bound so that a stranded A shows up
+        // as a failed assertion, not as a hang.
+        int rounds = 1_000;
+        long aTimeout = TestThreads.BOUND.toNanos() / 2;
+        SplittableRandom random = new SplittableRandom(20261127);
+        int[] aSpins = random.ints(rounds, 0, 256).toArray();
+        int[] pSpins = random.ints(rounds, 0, 256).toArray();
+        AtomicReference<Event> current = new AtomicReference<>();
+        AtomicInteger looked = new AtomicInteger(-1);
+        AtomicInteger returned = new AtomicInteger(-1);
+        AtomicInteger pulsed = new AtomicInteger(-1);
+        CyclicBarrier start = new CyclicBarrier(3);
+        CyclicBarrier end = new CyclicBarrier(3);
+        try (TestThreads threads = new TestThreads()) {
+            Thread a = threads.start("a", () -> {
+                for (int round = 0; round < rounds; round++) {
+                    start.await();
+                    Event e = current.get();
+                    Event.State state = e.observe();
+                    looked.set(round);
+                    spin(aSpins[round]);
+                    boolean ok = e.awaitFrom(state, aTimeout);
+                    assertThat(ok).as("round %d: A looked before the pulse, yet its wait timed out", round).isTrue();
+                    returned.set(round);
+                    end.await();
+                }
+            });
+            threads.start("p", () -> {
+                for (int round = 0; round < rounds; round++) {
+                    start.await();
+                    Event e = current.get();
+                    while (looked.get() != round) {
+                        Thread.onSpinWait();
+                    }
+                    spin(pSpins[round]);
+                    e.set();
+                    e.clear();
+                    pulsed.set(round);
+                    assertThat(e.await(TestThreads.BOUND)).isTrue();
+                    end.await();
+                }
+            });
+            for (int round = 0; round < rounds; round++) {
+                Event e = new Event();
+                current.set(e);
+                start.await(TestThreads.BOUND.toNanos(), TimeUnit.NANOSECONDS);
+                int r = round;
+                TestThreads.pollUntil(() -> returned.get() == r && pulsed.get() == r || !a.isAlive(),
+                        () -> "A to return in round " + r);
+                if (!a.isAlive()) {
+                    break; // A failed: closing the threads reports why
+                }
+                e.set();
+                end.await(TestThreads.BOUND.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    @Test
+    void pulsesReleaseEveryWaiterConfirmedBlockedBeforeThemDespiteLaterWaiters() throws Exception {
+        // Black-box version: waiters confirmed parked on the event when a pulse comes all return true,
+        // while a churner keeps starting short waits that queue among them (and may miss pulses, as
+        // waiters that start after a clear rightly do).
+        int rounds = 100;
+        Event e = new Event();
+        AtomicBoolean churning = new AtomicBoolean(true);
+        try (TestThreads threads = new TestThreads()) {
+            threads.start("churner", () -> {
+                while (churning.get()) {
+                    e.await(50, TimeUnit.MICROSECONDS);
+                }
+            });
+            for (int round = 0; round < rounds; round++) {
+                Object gate = e.blockerForTests();
+                List<Thread> waiters = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    int r = round;
+                    waiters.add(threads.start("waiter-" + round + "-" + i, () ->
+                            assertThat(e.await(TestThreads.BOUND)).as("waiter blocked before pulse %d", r).isTrue()));
+                }
+                waiters.forEach(w -> TestThreads.awaitBlockedOn(w, gate));
+                e.set();
+                e.clear();
+                for (Thread w : waiters) {
+                    w.join(TestThreads.BOUND);
+                    assertThat(w.isAlive()).as("%s still waiting after the pulse", w.getName()).isFalse();
+                }
+            }
+            churning.set(false);
+        }
+    }
+
+    private static void spin(int times) {
+        for (int i = 0; i < times; i++) {
+            Thread.onSpinWait();
+        }
     }
 }

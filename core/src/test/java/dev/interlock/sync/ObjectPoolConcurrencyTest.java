@@ -217,7 +217,7 @@ class ObjectPoolConcurrencyTest {
                     }
                 }));
             }
-            waiters.forEach(TestThreads::awaitBlocked);
+            waiters.forEach(w -> TestThreads.awaitBlockedOn(w, pool.blockerForTests()));
             pool.close();
         }
         assertThat(refused).hasValue(100);

@@ -11,8 +11,12 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -265,11 +269,83 @@ class ObjectPoolTest {
             threads.start("failing", () -> assertThatThrownBy(pool::acquire).isInstanceOf(IllegalStateException.class));
             creating.await();
             Thread waiter = threads.start("waiter", () -> pool.acquire().close());
-            TestThreads.awaitBlocked(waiter);
+            TestThreads.awaitBlockedOn(waiter, pool.blockerForTests());
             fail.countDown();
         }
         assertThat(factory.made).hasSize(1);
         assertThat(pool.leased()).isZero();
+    }
+
+    // ---- failures elsewhere in an acquire ----
+    //
+    // ObjectPool's package-private constructor takes a probe that an acquire calls at fixed steps;
+    // throwing from it stands for an OutOfMemoryError (or any Throwable) at that very point. (Not a
+    // real OutOfMemoryError: JUnit aborts the whole run if one escapes a test.)
+
+    /** Stands for an OutOfMemoryError. */
+    static final class SimulatedOutOfMemoryError extends VirtualMachineError {
+        SimulatedOutOfMemoryError(String message) {
+            super(message);
+        }
+    }
+
+    /** A probe that, once armed, throws {@code failure} the next time an acquire reaches {@code step}. */
+    private static Consumer<ObjectPool.Step> failOnceAt(ObjectPool.Step step, AtomicBoolean armed, Error failure) {
+        return reached -> {
+            if (reached == step && armed.getAndSet(false)) {
+                throw failure;
+            }
+        };
+    }
+
+    @Test
+    void failureAfterTheFactoryReturnedClosesTheNewObjectAndFreesItsSlot() throws Exception {
+        Error oome = new SimulatedOutOfMemoryError("no room for the pool's bookkeeping");
+        ObjectPool<Resource> pool = new ObjectPool<>(1, factory, false,
+                failOnceAt(ObjectPool.Step.CREATED, new AtomicBoolean(true), oome));
+        assertThatThrownBy(pool::acquire).isSameAs(oome);
+        assertThat(factory.made).hasSize(1);
+        assertThat(factory.made.get(0).closes).as("the object the failed acquire created").hasValue(1);
+        assertThat(pool.leased()).isZero();
+        // The slot is free again: a pool of one can still create and lend an object.
+        try (var lease = pool.tryAcquire(Duration.ZERO).orElseThrow()) {
+            assertThat(lease.get()).isSameAs(factory.made.get(1));
+            assertThat(pool.leases()).hasSize(1);
+        }
+        assertThat(factory.made.get(1).closes).hasValue(0);
+    }
+
+    @Test
+    void failureAllocatingTheLeaseLeavesTheIdleObjectIdleAndOpen() throws Exception {
+        Error oome = new SimulatedOutOfMemoryError("no room for the lease");
+        for (boolean captureStacks : new boolean[] {false, true}) {
+            Factory made = new Factory();
+            AtomicBoolean armed = new AtomicBoolean();
+            ObjectPool<Resource> pool = new ObjectPool<>(1, made, captureStacks,
+                    failOnceAt(ObjectPool.Step.GRANTED, armed, oome));
+            pool.acquire().close(); // one idle object
+            armed.set(true);
+            assertThatThrownBy(pool::acquire).isSameAs(oome);
+            assertThat(pool.leased()).isZero();
+            try (var lease = pool.tryAcquire(Duration.ZERO).orElseThrow()) {
+                assertThat(lease.get()).as("the idle object, still pooled").isSameAs(made.made.get(0));
+            }
+            assertThat(made.made).hasSize(1);
+            assertThat(made.made.get(0).closes).hasValue(0);
+        }
+    }
+
+    @Test
+    void failureAllocatingTheLeaseOfANewObjectCreatesNothing() throws Exception {
+        Error oome = new SimulatedOutOfMemoryError("no room for the lease");
+        ObjectPool<Resource> pool = new ObjectPool<>(1, factory, true,
+                failOnceAt(ObjectPool.Step.GRANTED, new AtomicBoolean(true), oome));
+        assertThatThrownBy(pool::acquire).isSameAs(oome);
+        assertThat(factory.made).isEmpty();
+        assertThat(pool.leased()).isZero();
+        try (var lease = pool.acquire()) {
+            assertThat(lease.get()).isSameAs(factory.made.get(0));
+        }
     }
 
     // ---- timeouts ----
@@ -303,6 +379,36 @@ class ObjectPoolTest {
     }
 
     @Test
+    void timeoutMessageStatesDurationsTooLongForMilliseconds() throws Exception {
+        ObjectPool<Resource> pool = new ObjectPool<>(1, factory);
+        try (var held = pool.acquire()) {
+            Duration hugeNegative = Duration.ofSeconds(Long.MIN_VALUE);
+            assertThatThrownBy(() -> pool.acquire(hugeNegative))
+                    .isInstanceOf(TimeoutException.class)
+                    .hasMessageContaining("within " + hugeNegative + "; ");
+            assertThatThrownBy(() -> pool.acquire(Duration.ofMillis(-5)))
+                    .isInstanceOf(TimeoutException.class)
+                    .hasMessageContaining("within -5 ms; ");
+        }
+        assertThat(pool.leased()).isZero();
+    }
+
+    @Test
+    void blockedAcquiresWithTheLongestTimeoutsAreReleasedByReturns() throws Exception {
+        ObjectPool<Resource> pool = new ObjectPool<>(1, factory);
+        var held = pool.acquire();
+        try (TestThreads threads = new TestThreads()) {
+            Thread a = threads.start("try-max", () ->
+                    pool.tryAcquire(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)).orElseThrow().close());
+            Thread b = threads.start("acquire-max", () -> pool.acquire(Duration.ofSeconds(Long.MAX_VALUE)).close());
+            TestThreads.awaitBlockedOn(a, pool.blockerForTests());
+            TestThreads.awaitBlockedOn(b, pool.blockerForTests());
+            held.close();
+        }
+        assertThat(pool.leased()).isZero();
+    }
+
+    @Test
     void hugeTimeoutIsClampedNotRejected() throws Exception {
         ObjectPool<Resource> pool = new ObjectPool<>(1, factory);
         try (var lease = pool.tryAcquire(Duration.ofSeconds(Long.MAX_VALUE)).orElseThrow()) {
@@ -323,7 +429,7 @@ class ObjectPoolTest {
                     got.add(lease.get());
                 }
             });
-            TestThreads.awaitBlocked(waiter);
+            TestThreads.awaitBlockedOn(waiter, pool.blockerForTests());
             assertThat(got).isEmpty();
             held.close();
         }
@@ -337,7 +443,7 @@ class ObjectPoolTest {
         var held = pool.acquire();
         try (TestThreads threads = new TestThreads()) {
             Thread waiter = threads.start("waiter", () -> pool.acquire(TestThreads.BOUND).close());
-            TestThreads.awaitBlocked(waiter);
+            TestThreads.awaitBlockedOn(waiter, pool.blockerForTests());
             held.close();
         }
         assertThat(pool.leased()).isZero();
@@ -376,7 +482,7 @@ class ObjectPoolTest {
                     }).isInstanceOf(InterruptedException.class);
                     assertThat(Thread.currentThread().isInterrupted()).isFalse();
                 });
-                TestThreads.awaitBlocked(waiter);
+                TestThreads.awaitBlockedOn(waiter, pool.blockerForTests());
                 waiter.interrupt();
                 waiter.join(TestThreads.BOUND);
             }
@@ -404,7 +510,7 @@ class ObjectPoolTest {
                         order.add(name);
                     }
                 });
-                TestThreads.awaitBlocked(t);
+                TestThreads.awaitBlockedOn(t, pool.blockerForTests());
             }
             held.close();
         }
@@ -422,7 +528,7 @@ class ObjectPoolTest {
                     release.await();
                 }
             });
-            TestThreads.awaitBlocked(waiter);
+            TestThreads.awaitBlockedOn(waiter, pool.blockerForTests());
             held.close();
             // The waiter is queued or already holds the object: either way the newcomer gets nothing.
             assertThat(pool.tryAcquire(Duration.ZERO)).isEmpty();
@@ -464,7 +570,7 @@ class ObjectPoolTest {
                     refused.incrementAndGet();
                 }));
             }
-            waiters.forEach(TestThreads::awaitBlocked);
+            waiters.forEach(w -> TestThreads.awaitBlockedOn(w, pool.blockerForTests()));
             pool.close();
         }
         assertThat(refused).hasValue(4);
@@ -487,6 +593,129 @@ class ObjectPoolTest {
         assertThat(a.get()).isSameAs(ra);
         a.close();
         assertThat(ra.closes).hasValue(1);
+        assertThat(pool.leased()).isZero();
+    }
+
+    /** A resource whose close() waits until {@code proceed} opens, then may fail. */
+    static final class SlowResource implements AutoCloseable {
+        final String name;
+        final CountDownLatch closing = new CountDownLatch(1);
+        final CountDownLatch proceed;
+        final RuntimeException failure;
+        final AtomicInteger closes = new AtomicInteger();
+
+        SlowResource(String name, CountDownLatch proceed, RuntimeException failure) {
+            this.name = name;
+            this.proceed = proceed;
+            this.failure = failure;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            closing.countDown();
+            if (proceed != null && !proceed.await(TestThreads.BOUND.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException(name + ": the test never let close() proceed");
+            }
+            closes.incrementAndGet();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @Test
+    void acquireGrantedAsThePoolClosesThrowsWithoutWaitingForObjectsBeingClosed() throws Exception {
+        // The acquirer takes its count while the pool is open, then (probe) pauses before looking for
+        // an object; close() takes the only idle object and is slow to close it. The acquirer must
+        // throw IllegalStateException at once: not spin until that close() ends, nor create an object.
+        CountDownLatch proceed = new CountDownLatch(1);
+        List<SlowResource> made = new CopyOnWriteArrayList<>();
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch granted = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        ObjectPool<SlowResource> pool = new ObjectPool<>(1, () -> {
+            SlowResource r = new SlowResource("object-" + made.size(), proceed, null);
+            made.add(r);
+            return r;
+        }, false, step -> {
+            if (step == ObjectPool.Step.GRANTED && armed.getAndSet(false)) {
+                granted.countDown();
+                try {
+                    resume.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        });
+        pool.acquire().close(); // object-0 is idle
+        armed.set(true);
+        try (TestThreads threads = new TestThreads()) {
+            try {
+                Thread acquirer = threads.start("acquirer", () ->
+                        assertThatThrownBy(pool::acquire).isInstanceOf(IllegalStateException.class));
+                assertThat(granted.await(TestThreads.BOUND.toNanos(), TimeUnit.NANOSECONDS)).isTrue();
+                threads.start("closer", pool::close);
+                assertThat(made.get(0).closing.await(TestThreads.BOUND.toNanos(), TimeUnit.NANOSECONDS)).isTrue();
+                resume.countDown();
+                acquirer.join(TestThreads.BOUND);
+                assertThat(acquirer.isAlive()).as("acquirer still running while object-0 is being closed").isFalse();
+                assertThat(made).as("objects created").hasSize(1);
+            } finally {
+                resume.countDown();
+                proceed.countDown();
+            }
+        }
+        assertThat(made.get(0).closes).hasValue(1);
+        assertThat(pool.leased()).isZero();
+    }
+
+    @Test
+    void closeClosesEveryObjectIdleAtTheCallAndReportsTheirFailuresItself() throws Exception {
+        // Idle: a (slow to close) on top of c (fails to close); b leased. close() is busy closing a
+        // when b's lease is closed: that Lease.close() closes b, and only b; close() then closes c,
+        // and c's failure is close()'s to report.
+        CountDownLatch proceedA = new CountDownLatch(1);
+        RuntimeException cFails = new IllegalStateException("c failed to close");
+        SlowResource a = new SlowResource("a", proceedA, null);
+        SlowResource b = new SlowResource("b", null, null);
+        SlowResource c = new SlowResource("c", null, cFails);
+        List<SlowResource> objects = List.of(a, c, b);
+        AtomicInteger next = new AtomicInteger();
+        ObjectPool<SlowResource> pool = new ObjectPool<>(3, () -> objects.get(next.getAndIncrement()));
+        var la = pool.acquire();
+        var lc = pool.acquire();
+        var lb = pool.acquire();
+        lc.close();
+        la.close();
+        AtomicReference<Throwable> closeOutcome = new AtomicReference<>();
+        AtomicInteger cClosesWhenCloseReturned = new AtomicInteger(-1);
+        try (TestThreads threads = new TestThreads()) {
+            threads.start("pool-close", () -> {
+                try {
+                    pool.close();
+                    closeOutcome.set(new AssertionError("close() returned normally"));
+                } catch (Throwable e) {
+                    closeOutcome.set(e);
+                }
+                cClosesWhenCloseReturned.set(c.closes.get());
+            });
+            try {
+                assertThat(a.closing.await(TestThreads.BOUND.toNanos(), TimeUnit.NANOSECONDS)).isTrue();
+                lb.close(); // returns b while close() is inside a.close(): closes b only, throws nothing
+                assertThat(b.closes).hasValue(1);
+                assertThat(c.closes).as("c is close()'s to close").hasValue(0);
+            } finally {
+                proceedA.countDown();
+            }
+        }
+        assertThat(closeOutcome.get()).isInstanceOf(ObjectPool.ObjectCloseException.class).hasCause(cFails);
+        assertThat(cClosesWhenCloseReturned).hasValue(1);
+        assertThat(objects).allSatisfy(o -> assertThat(o.closes).as("closes of %s", o).hasValue(1));
         assertThat(pool.leased()).isZero();
     }
 

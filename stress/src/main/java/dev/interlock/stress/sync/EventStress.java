@@ -20,7 +20,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  *
  * <p>The set-then-clear pulse is not tested here: jcstress cannot make sure the waiter is already
  * waiting when the pulse comes, and a waiter that starts after a pulse rightly waits for the next set.
- * The unit tests check it with threads confirmed blocked first.
+ * The unit tests ({@code EventTest}) check it with threads confirmed parked first and, for a waiter
+ * that has read the flag but not yet parked, by running the two halves of a wait (package-private)
+ * with the pulse in between.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -jar stress/target/jcstress.jar -t EventStress -m quick}
  */

@@ -12,6 +12,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -19,7 +20,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /**
  * {@link ObjectPool} on the real memory model: the bound holds when acquires race, an object returned
  * by one thread reaches the next holder with its plain fields as the returner left them, and a blocked
- * acquire is released both by a returned lease and by closing the pool.
+ * acquire is released both by a returned lease and by closing the pool, and a return racing
+ * {@code close()} closes each object exactly once.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -jar stress/target/jcstress.jar -t ObjectPoolStress -m quick}
  */
@@ -143,6 +145,62 @@ public final class ObjectPoolStress {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** A pooled object that counts how often it is closed. */
+    public static final class Closeable implements AutoCloseable {
+        final AtomicInteger closes = new AtomicInteger();
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
+
+    /**
+     * Pool of 2: one object idle and one leased in the set-up. One actor returns the lease while the
+     * other closes the pool. Whichever wins, each object is closed exactly once (the idle one by
+     * close(), the returned one by close() or by the returner) and nothing stays leased.
+     */
+    @JCStressTest
+    @Outcome(id = "1, 1, 0", expect = ACCEPTABLE, desc = "Both objects closed once; nothing leased.")
+    @Outcome(expect = FORBIDDEN, desc = "An object closed twice or never, or the lease count is wrong.")
+    @State
+    public static class CloseRacingReturn {
+        final ObjectPool<Closeable> pool = new ObjectPool<>(2, Closeable::new);
+        final ObjectPool.Lease<Closeable> idle = takeCloseable(pool);
+        final ObjectPool.Lease<Closeable> held = takeCloseable(pool);
+        final Closeable idleObject = idle.get();
+        final Closeable heldObject = held.get();
+
+        {
+            idle.close();
+        }
+
+        @Actor
+        public void returner() {
+            held.close();
+        }
+
+        @Actor
+        public void closer() {
+            pool.close();
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r1 = idleObject.closes.get();
+            r.r2 = heldObject.closes.get();
+            r.r3 = pool.leased();
+        }
+    }
+
+    static ObjectPool.Lease<Closeable> takeCloseable(ObjectPool<Closeable> pool) {
+        try {
+            return pool.acquire();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("jcstress interrupted the set-up", e);
         }
     }
 
