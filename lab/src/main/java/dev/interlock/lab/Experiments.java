@@ -3,6 +3,7 @@ package dev.interlock.lab;
 import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
+import dev.interlock.lab.experiments.ThreadPoolExperiment;
 
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +14,8 @@ public final class Experiments {
     private static final List<Experiment> ALL = List.of(
             new RaceCounterExperiment(),
             new BoundedBufferExperiment(),
-            new ConnectionPoolExperiment());
+            new ConnectionPoolExperiment(),
+            new ThreadPoolExperiment());
 
     private Experiments() {
     }
