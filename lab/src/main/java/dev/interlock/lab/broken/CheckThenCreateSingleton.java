@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CheckThenCreateSingleton {
 
-    /** Steps of busy work in the constructor (tens of microseconds). */
-    public static final int CONSTRUCTION_WORK = 50_000;
+    /** Steps of busy work in the constructor (about a hundred microseconds). */
+    public static final int CONSTRUCTION_WORK = 200_000;
 
     private static final AtomicLong CONSTRUCTIONS = new AtomicLong();
     private static CheckThenCreateSingleton instance; // BUG: checked and set with no lock

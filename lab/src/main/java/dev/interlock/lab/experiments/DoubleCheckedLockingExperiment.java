@@ -102,10 +102,12 @@ public final class DoubleCheckedLockingExperiment implements Experiment {
         tracer.phase(name);
         AtomicLong created = new AtomicLong();
         AtomicLong partial = new AtomicLong();
+        ThreadLocal<Boolean> builtHere = ThreadLocal.withInitial(() -> false);
         @SuppressWarnings("unchecked")
         Supplier<FourFields>[] current = new Supplier[1]; // replaced by the barrier action before each trial
         CyclicBarrier start = new CyclicBarrier(threads, () -> current[0] = lazyOf.apply(() -> {
             created.incrementAndGet();
+            builtHere.set(true);
             return new FourFields();
         }));
         Workers.Result result = Workers.run("T", threads, timeBox, index -> {
@@ -115,12 +117,14 @@ public final class DoubleCheckedLockingExperiment implements Experiment {
                 if (tracer.enabled()) {
                     tracer.send(target, "get() (trial " + (i + 1) + ")");
                 }
+                builtHere.set(false);
                 int missing = lazy.get().missingFields();
                 if (missing != 0) {
                     partial.incrementAndGet();
                 }
                 if (tracer.enabled()) {
-                    tracer.reply(target, missing == 0 ? "fully built" : "partially built: " + missing + " fields unset");
+                    String how = builtHere.get() ? "built it: " : "built by the other thread: ";
+                    tracer.reply(target, how + (missing == 0 ? "fully built" : "partially built, " + missing + " fields unset"));
                 }
             }
         });

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ImmutableConfigExperiment implements Experiment {
 
     private static final int DEFAULT_READERS = 2;
-    private static final int DEFAULT_UPDATES = 200_000;
+    private static final int DEFAULT_UPDATES = 500_000;
     private static final Duration DEFAULT_TIME_BOX = Duration.ofSeconds(20);
     /** Reads per reader in a traced run, so that the trace stays short. */
     private static final int TRACED_READS = 4;
@@ -132,6 +132,9 @@ public final class ImmutableConfigExperiment implements Experiment {
                     inOrder.set(false); // the writer alternates: two equal values in a row mean one was skipped
                 }
                 last[0] = c;
+                if (tracer.enabled()) {
+                    tracer.note("listener heard " + c.host() + ":" + c.port());
+                }
             });
         }
         AtomicBoolean writerDone = new AtomicBoolean();

@@ -226,7 +226,7 @@ public final class SingletonExperiment implements Experiment {
                 Object instance = candidate.get();
                 got[t][index] = instance;
                 if (tracer.enabled()) {
-                    tracer.reply(target, "instance #" + candidate.serialOf(instance));
+                    tracer.reply(target, "instance no. " + candidate.serialOf(instance));
                 }
             }
         });
