@@ -3,10 +3,13 @@ package dev.interlock.lab;
 import dev.interlock.lab.experiments.BankTransferExperiment;
 import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
+import dev.interlock.lab.experiments.DoubleCheckedLockingExperiment;
 import dev.interlock.lab.experiments.EventExperiment;
+import dev.interlock.lab.experiments.ImmutableConfigExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
+import dev.interlock.lab.experiments.SingletonExperiment;
 import dev.interlock.lab.experiments.ThreadPoolExperiment;
 
 import java.util.List;
@@ -23,7 +26,10 @@ public final class Experiments {
             new ConnectionPoolExperiment(),
             new EventExperiment(),
             new ProducerConsumerExperiment(),
-            new ThreadPoolExperiment());
+            new ThreadPoolExperiment(),
+            new SingletonExperiment(),
+            new DoubleCheckedLockingExperiment(),
+            new ImmutableConfigExperiment());
 
     private Experiments() {
     }
