@@ -91,7 +91,7 @@ public final class LruCacheExperiment implements Experiment {
                 "little hit rate; contents and the capacity bound stay exact (max size is checked after",
                 "every put). With one thread both keep the same entries: same hit % and evictions.",
                 "ns/op is wall time per read across all threads, one run, not a benchmark. Measured",
-                "2026-11-26 on a shared, loaded 2-core machine, LruCache was 1.4x-2.5x SLOWER here: two",
+                "2026-11-26 on a shared, loaded 2-core machine (6 runs), LruCache was 1.4x-4.5x SLOWER: two",
                 "threads on two busy cores rarely contend for the lock, so it is cheap, while LruCache",
                 "pays for the map lookup, the buffer and its replays, and heavier misses (a third of",
                 "these reads miss and put). Its design pays off when readers run in parallel on more",
