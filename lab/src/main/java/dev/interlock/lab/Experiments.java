@@ -6,6 +6,7 @@ import dev.interlock.lab.experiments.ConnectionPoolExperiment;
 import dev.interlock.lab.experiments.DoubleCheckedLockingExperiment;
 import dev.interlock.lab.experiments.EventExperiment;
 import dev.interlock.lab.experiments.ImmutableConfigExperiment;
+import dev.interlock.lab.experiments.LruCacheExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
@@ -29,7 +30,9 @@ public final class Experiments {
             new ThreadPoolExperiment(),
             new SingletonExperiment(),
             new DoubleCheckedLockingExperiment(),
-            new ImmutableConfigExperiment());
+            new ImmutableConfigExperiment(),
+            new LruCacheExperiment());
+            new LruCacheExperiment());
 
     private Experiments() {
     }
