@@ -32,7 +32,6 @@ public final class Experiments {
             new DoubleCheckedLockingExperiment(),
             new ImmutableConfigExperiment(),
             new LruCacheExperiment());
-            new LruCacheExperiment());
 
     private Experiments() {
     }
