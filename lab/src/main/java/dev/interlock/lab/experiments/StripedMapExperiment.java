@@ -128,7 +128,7 @@ public final class StripedMapExperiment implements Experiment {
                     mine[k]++;
                 }
                 if (tracer.enabled()) {
-                    tracer.reply(target, "count(" + k + ") now " + map.get(key));
+                    tracer.reply(target, "count(" + k + ") now " + map.getOrDefault(key, 0L));
                 }
             }
             readSums[index] = sink; // a use of every read, so none is optimised away
