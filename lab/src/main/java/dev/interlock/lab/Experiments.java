@@ -11,6 +11,7 @@ import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
 import dev.interlock.lab.experiments.SingletonExperiment;
+import dev.interlock.lab.experiments.StripedMapExperiment;
 import dev.interlock.lab.experiments.ThreadPoolExperiment;
 
 import java.util.List;
@@ -31,6 +32,7 @@ public final class Experiments {
             new SingletonExperiment(),
             new DoubleCheckedLockingExperiment(),
             new ImmutableConfigExperiment(),
+            new StripedMapExperiment(),
             new LruCacheExperiment());
 
     private Experiments() {
