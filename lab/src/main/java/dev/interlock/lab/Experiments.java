@@ -3,6 +3,7 @@ package dev.interlock.lab;
 import dev.interlock.lab.experiments.BankTransferExperiment;
 import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
+import dev.interlock.lab.experiments.CopyOnWriteExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
@@ -21,7 +22,8 @@ public final class Experiments {
             new BoundedBufferExperiment(),
             new ConnectionPoolExperiment(),
             new ProducerConsumerExperiment(),
-            new ThreadPoolExperiment());
+            new ThreadPoolExperiment(),
+            new CopyOnWriteExperiment());
 
     private Experiments() {
     }
