@@ -26,11 +26,17 @@ import java.util.function.Supplier;
  * in is a run of consecutive numbers no longer than the window plus one, so an iteration that sees
  * anything else (a gap, a repeat, a null, too many elements) saw a state that never existed.
  *
- * <p>A plain {@code ArrayList} fails: most iterations that overlap a write throw
- * {@link ConcurrentModificationException}, and some end quietly with a torn view. A
+ * <p>A plain {@code ArrayList} fails: iterations that overlap a write throw
+ * {@link ConcurrentModificationException} (its check is best effort: one could also end quietly
+ * with a torn view, which the experiment counts separately). A
  * {@code synchronizedList} locks each call but not the iteration, and fails the same way.
  * {@link CopyOnWriteList} (and the JDK's {@code CopyOnWriteArrayList}) iterate the snapshot that was
  * current when the loop began: every iteration sees a state the list really was in.
+ *
+ * <p>Both sides yield once per step (the writer after each write, a reader halfway through each
+ * pass), as threads with other work are descheduled: on a busy two-core machine a reader could
+ * otherwise finish every short pass between two time slices of the writer, and the race would
+ * rarely show.
  */
 public final class CopyOnWriteExperiment implements Experiment {
 
@@ -75,12 +81,13 @@ public final class CopyOnWriteExperiment implements Experiment {
         return new Report(name(), "readers=" + readers + ", writes=" + writes + ", window=" + window, variants,
                 List.of(
                 "One writer appends 1, 2, 3, ... and removes the oldest beyond the window; readers iterate",
-                "all the while. Every real state is a run of consecutive numbers, so an iteration that sees",
-                "a gap, a repeat, a null or too many elements (torn) saw a state that never existed.",
-                "ArrayList's iterator throws ConcurrentModificationException when it notices a change (cme),",
-                "but the check is a best effort: some iterations end quietly with a torn view. A",
-                "synchronizedList locks each call, not the loop; it fails the same way unless the reader",
-                "holds its monitor for the whole iteration, which then stalls the writer.",
+                "all the while (both yield now and then, as threads with other work do, so that loops and",
+                "writes overlap even on a busy machine). Every real state is a run of consecutive numbers:",
+                "an iteration that sees a gap, a repeat, a null or too many elements (torn) saw a state",
+                "that never existed. ArrayList's iterator throws ConcurrentModificationException (cme) when",
+                "it notices a change; the JDK calls that check best effort, so an iteration may also end",
+                "quietly on a torn view (rare). A synchronizedList locks each call, not the loop: it fails",
+                "the same way unless the reader holds its monitor for the whole loop, stalling the writer.",
                 "A copy-on-write list iterates the array that was current when the loop began: no lock, no",
                 "exception, never torn. The price is on the write side: each write copies the list",
                 "(window elements here), so it suits data read far more often than it changes."));
@@ -155,6 +162,7 @@ public final class CopyOnWriteExperiment implements Experiment {
                 }
                 list.remove(0);
             }
+            Thread.yield(); // a writer does other work between writes: let readers run
         }
     }
 
@@ -171,6 +179,7 @@ public final class CopyOnWriteExperiment implements Experiment {
             tracer.send(target, "iterate");
         }
         int count = 0;
+        int halfway = Math.max(1, window / 2);
         boolean consistent = true;
         try {
             Integer previous = null;
@@ -182,6 +191,11 @@ public final class CopyOnWriteExperiment implements Experiment {
                 count++;
                 if (seen != null) {
                     seen.add(String.valueOf(v));
+                }
+                if (count == halfway) {
+                    // A reader with real work per element is descheduled mid-loop now and then; on a
+                    // busy machine the writer may otherwise never run while an iteration is under way.
+                    Thread.yield();
                 }
             }
         } catch (ConcurrentModificationException e) {
