@@ -16,6 +16,7 @@ import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -99,6 +100,7 @@ public final class CopyOnWriteExperiment implements Experiment {
         List<Integer> list = factory.get();
         tracer.phase(name);
         AtomicBoolean writing = new AtomicBoolean(true);
+        CountDownLatch firstWrite = new CountDownLatch(1); // readers start on a list being written
         AtomicLong clean = new AtomicLong();
         AtomicLong cme = new AtomicLong();
         AtomicLong torn = new AtomicLong();
@@ -109,12 +111,14 @@ public final class CopyOnWriteExperiment implements Experiment {
                 timeBox, Thread.ofPlatform().factory(), index -> {
                     if (index == 0) {
                         try {
-                            write(list, writes, window, target, tracer);
+                            write(list, writes, window, target, tracer, firstWrite);
                         } finally {
                             writing.set(false);
+                            firstWrite.countDown(); // even if the writer failed before its first write
                         }
                         return;
                     }
+                    firstWrite.await();
                     long passes = 0;
                     do {
                         passes++;
@@ -150,12 +154,14 @@ public final class CopyOnWriteExperiment implements Experiment {
     }
 
     /** The writer: appends 1..writes, removing the oldest element whenever the list exceeds the window. */
-    private static void write(List<Integer> list, int writes, int window, String target, Tracer tracer) {
+    private static void write(List<Integer> list, int writes, int window, String target, Tracer tracer,
+                              CountDownLatch firstWrite) {
         for (int i = 1; i <= writes; i++) {
             if (tracer.enabled()) {
                 tracer.send(target, "add " + i);
             }
             list.add(i);
+            firstWrite.countDown();
             if (list.size() > window) {
                 if (tracer.enabled()) {
                     tracer.send(target, "remove oldest");
@@ -200,12 +206,12 @@ public final class CopyOnWriteExperiment implements Experiment {
             }
         } catch (ConcurrentModificationException e) {
             if (tracer.enabled()) {
-                tracer.note("ConcurrentModificationException after " + count + " elements");
+                tracer.note("ConcurrentModificationException after " + elements(count));
             }
             return Outcome.CME;
         } catch (RuntimeException e) {
             if (tracer.enabled()) {
-                tracer.note(e.getClass().getSimpleName() + " after " + count + " elements");
+                tracer.note(e.getClass().getSimpleName() + " after " + elements(count));
             }
             return Outcome.OTHER_FAILURE;
         }
@@ -214,6 +220,10 @@ public final class CopyOnWriteExperiment implements Experiment {
             tracer.reply(target, "saw " + seen + (consistent ? "" : ": torn, never a state of the list"));
         }
         return consistent ? Outcome.CLEAN : Outcome.TORN;
+    }
+
+    private static String elements(int count) {
+        return count + (count == 1 ? " element" : " elements");
     }
 
     /** After the run: the last {@code min(writes, window)} numbers, in order. */
