@@ -101,8 +101,7 @@ import java.util.function.UnaryOperator;
  *       another {@code CopyOnWriteList} shares its current array, O(1), with no copy.</li>
  *   <li>Serializable through a serialization proxy (the elements in order), a form of its own, not
  *       compatible with {@code CopyOnWriteArrayList}'s.</li>
- *   <li>{@link #set} always publishes a new array, even when the new element is the old one.</li>
- *   <li>{@code toString} of a list that contains itself prints {@code (this Collection)} for it, as
+ *  *   <li>{@code toString} of a list that contains itself prints {@code (this Collection)} for it, as
  *       {@code AbstractCollection} does; {@code CopyOnWriteArrayList}'s recurses until the stack
  *       overflows.</li>
  *   <li>No {@code indexOf(E, int)}, {@code lastIndexOf(E, int)} or array constructor.</li>
@@ -120,7 +119,8 @@ public final class CopyOnWriteList<E> implements List<E>, RandomAccess, Serializ
      *
      * Invariants:
      *  - An array, once assigned to `array`, is never written again: it is a snapshot. Every write
-     *    builds a new array, fills it completely, and only then publishes it with one volatile write;
+     *    builds a new array, fills it completely, and only then publishes it with one volatile write
+     *    (set of the identical element republishes the same array: nothing to copy);
      *    so a reader that reads `array` once sees a complete, consistent list (the volatile read pairs
      *    with that write: the elements and everything the writer did before adding them are visible).
      *  - `array` is written only while holding `lock`; `structuralChanges` is read and written only
@@ -385,7 +385,8 @@ public final class CopyOnWriteList<E> implements List<E>, RandomAccess, Serializ
     /* ---------------------------------------------------------------- writes: under the lock */
 
     /**
-     * Replaces the element at {@code index}.
+     * Replaces the element at {@code index}. Copies the array unless {@code element} is the very
+     * object already there.
      *
      * @return the element previously there
      * @throws IndexOutOfBoundsException if {@code index} is negative or not less than {@code size()}
@@ -746,9 +747,12 @@ public final class CopyOnWriteList<E> implements List<E>, RandomAccess, Serializ
         Object[] es = array;
         Objects.checkIndex(index, es.length);
         E old = (E) es[index];
-        Object[] next = es.clone();
-        next[index] = element;
-        publish(next);
+        Object[] next = es;
+        if (old != element) {
+            next = es.clone();
+            next[index] = element;
+        }
+        publish(next); // even unchanged: the volatile write orders the caller's earlier actions
         return old;
     }
 

@@ -246,6 +246,18 @@ class CopyOnWriteListTest extends SnapshotListContract {
     }
 
     @Test
+    void settingTheIdenticalElementReturnsItAndChangesNothing() {
+        String a = "a";
+        CopyOnWriteList<String> list = new CopyOnWriteList<>(List.of(a, "b"));
+        Iterator<String> before = list.iterator();
+        List<String> sub = list.subList(0, 1);
+        assertThat(list.set(0, a)).isSameAs(a);
+        assertThat(list).containsExactly("a", "b");
+        assertThat(sub).containsExactly("a");
+        assertThat(before.next()).isSameAs(a);
+    }
+
+    @Test
     void iteratorsOfAnEmptyListEndAtOnce() {
         Iterator<String> it = new CopyOnWriteList<String>().iterator();
         assertThat(it.hasNext()).isFalse();

@@ -42,10 +42,14 @@ public class CopyOnWriteListBench {
 
     private List<Integer> list;
 
+    /** Two sets of replacement elements, distinct objects from the list's, so every set copies. */
+    private final Integer[][] replacements = new Integer[2][SIZE];
+
     /** Each reading thread's position in the list. */
     @State(Scope.Thread)
     public static class Cursor {
         int next;
+        int round;
     }
 
     @Setup
@@ -57,6 +61,8 @@ public class CopyOnWriteListBench {
         };
         for (int i = 0; i < SIZE; i++) {
             list.add(i);
+            replacements[0][i] = 1_000 + i;
+            replacements[1][i] = 2_000 + i;
         }
     }
 
@@ -78,12 +84,20 @@ public class CopyOnWriteListBench {
         return sum;
     }
 
-    /** Context, no target: a write copies the whole array. */
+    /**
+     * Context, no target: a write copies the whole array. Each call replaces an element with a
+     * different object (the two replacement sets alternate by round), so neither list can skip the copy.
+     */
     @Benchmark
     @Threads(1)
     public Integer set1(Cursor cursor) {
         int i = cursor.next;
-        cursor.next = i + 1 == SIZE ? 0 : i + 1;
-        return list.set(i, i);
+        if (i + 1 == SIZE) {
+            cursor.next = 0;
+            cursor.round++;
+        } else {
+            cursor.next = i + 1;
+        }
+        return list.set(i, replacements[cursor.round & 1][i]);
     }
 }
