@@ -11,19 +11,23 @@
  *   <li>{@code StripedHashMap}: a concurrent map whose keys are spread over stripes, each guarded by
  *       its own lock, so writers to different stripes do not wait for each other; it grows a stripe
  *       at a time, without stopping all stripes for a global resize.</li>
- *   <li>{@code LruCache}: a bounded cache that evicts the least recently used entry when full; reads
- *       run concurrently, and only the recency bookkeeping and writes are serialized.</li>
+ *   <li>{@code LruCache}: a bounded cache that evicts the least recently used entry when full.
+ *       Reads take no lock: a hit records its access in a small striped buffer that is replayed
+ *       under the cache's lock later (lossy under heavy load, as Caffeine's), so values, presence and
+ *       size are exact while recency order is approximate across threads; {@code computeIfAbsent}
+ *       loads each key once.</li>
  * </ul>
  *
  * <p>Conventions for every class here: no {@code synchronized}, {@code Object.wait} or
  * {@code notify}; JDK conventions for bad input ({@code NullPointerException},
  * {@code IllegalArgumentException}, {@code IndexOutOfBoundsException}) with the collection left
- * intact; each class doc says which JDK peer it follows, where it differs, and where its guarantee
- * stops (which operations are atomic, what iterators see).
+ * intact; each class doc names the JDK or library peer it is measured against and says where its
+ * guarantee stops (which operations are atomic, what iterators see).
  *
- * <p>The broken versions the guide warns about are measured in the lab: the {@code copy-on-write}
- * experiment iterates an {@code ArrayList} while another thread changes it
- * ({@link java.util.ConcurrentModificationException}, or a silently wrong iteration) next to this
- * package's snapshot iteration.
+ * <p>The broken versions the guide warns about are measured in the lab, one experiment per class
+ * ({@code copy-on-write}, {@code striped-map}, {@code lru-cache}): for example, {@code copy-on-write}
+ * iterates an {@code ArrayList} while another thread changes it
+ * ({@link java.util.ConcurrentModificationException}, or a silently torn iteration) next to
+ * {@code CopyOnWriteList}'s snapshot iteration.
  */
 package dev.interlock.collect;
