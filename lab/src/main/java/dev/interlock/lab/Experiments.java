@@ -3,6 +3,7 @@ package dev.interlock.lab;
 import dev.interlock.lab.experiments.BankTransferExperiment;
 import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
+import dev.interlock.lab.experiments.CopyOnWriteExperiment;
 import dev.interlock.lab.experiments.DoubleCheckedLockingExperiment;
 import dev.interlock.lab.experiments.EventExperiment;
 import dev.interlock.lab.experiments.ImmutableConfigExperiment;
@@ -32,6 +33,7 @@ public final class Experiments {
             new SingletonExperiment(),
             new DoubleCheckedLockingExperiment(),
             new ImmutableConfigExperiment(),
+            new CopyOnWriteExperiment(),
             new StripedMapExperiment(),
             new LruCacheExperiment());
 
