@@ -6,6 +6,7 @@ import dev.interlock.lab.experiments.ConnectionPoolExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
+import dev.interlock.lab.experiments.StarvationExperiment;
 
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,8 @@ public final class Experiments {
             new ReentrancyExperiment(),
             new BoundedBufferExperiment(),
             new ConnectionPoolExperiment(),
-            new ProducerConsumerExperiment());
+            new ProducerConsumerExperiment(),
+            new StarvationExperiment());
 
     private Experiments() {
     }
