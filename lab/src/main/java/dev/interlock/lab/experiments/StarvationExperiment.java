@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -61,6 +62,8 @@ public final class StarvationExperiment implements Experiment {
     private static final Duration DEFAULT_TIME_BOX = Duration.ofSeconds(10);
     /** Acquisitions per thread when tracing: enough to show a queue and a hand-off. */
     private static final int TRACE_ACQUISITIONS = 3;
+    /** Busy-work steps when tracing: tens of microseconds, so the threads' runs overlap. */
+    private static final int TRACE_WORK = 20_000;
 
     /** A thread below this fraction of the mean acquisitions per thread is starved. */
     static final double SHARE_FLOOR = 0.25;
@@ -91,7 +94,7 @@ public final class StarvationExperiment implements Experiment {
         boolean tracing = settings.tracing();
         int threads = settings.threads(tracing ? 2 : DEFAULT_THREADS);
         int millis = settings.ops(DEFAULT_MILLIS);
-        int work = settings.size(tracing ? 10 : DEFAULT_WORK);
+        int work = settings.size(tracing ? TRACE_WORK : DEFAULT_WORK);
         Duration timeBox = settings.timeBox(DEFAULT_TIME_BOX);
         long limit = tracing ? TRACE_ACQUISITIONS : Long.MAX_VALUE;
 
@@ -100,11 +103,11 @@ public final class StarvationExperiment implements Experiment {
         FairLock fair = new FairLock("starvation");
         List<Variant> variants = new ArrayList<>();
         Run unfairRun = measure(new Contender("unfair ReentrantLock (broken)", "ReentrantLock", unfair,
-                unfair::hasQueuedThreads, false), threads, millis, work, limit, timeBox, tracer);
+                unfair::hasQueuedThreads, false, "unlock: frees it, wakes a waiter (anyone may take it)"), threads, millis, work, limit, timeBox, tracer);
         Run jdkFairRun = measure(new Contender("ReentrantLock(true)", "FairReentrantLock", jdkFair,
-                jdkFair::hasQueuedThreads, true), threads, millis, work, limit, timeBox, tracer);
-        Run fairRun = measure(new Contender("FairLock", "FairLock", fair, fair::hasQueuedThreads, true),
-                threads, millis, work, limit, timeBox, tracer);
+                jdkFair::hasQueuedThreads, true, "unlock: frees it, wakes the first waiter (its turn)"), threads, millis, work, limit, timeBox, tracer);
+        Run fairRun = measure(new Contender("FairLock", "FairLock", fair, fair::hasQueuedThreads, true,
+                "unlock: hands it to the longest waiter"), threads, millis, work, limit, timeBox, tracer);
         variants.add(unfairRun.variant().verdict(unfairRun.verdict()));
         variants.add(jdkFairRun.variant().verdict(jdkFairRun.verdict()));
         WaitStats.Snapshot own = fair.waitStats().snapshot();
@@ -113,11 +116,13 @@ public final class StarvationExperiment implements Experiment {
                 .metric("own max ms", own.maxNanos() / 1_000_000.0)
                 .verdict(fairRun.verdict()));
 
-        String cost = unfairRun.throughput() > 0
+        String cost = tracing ? "not measured (tracing)" : unfairRun.throughput() > 0
                 ? String.format(Locale.ROOT, "%.0f%%", 100.0 * fairRun.throughput() / unfairRun.throughput())
                 : "n/a";
+        String length = tracing ? TRACE_ACQUISITIONS + " acquisitions per thread (tracing)"
+                : millis + " ms per variant";
         return new Report(name(), "threads=" + threads + " on " + Runtime.getRuntime().availableProcessors()
-                + " cores, " + millis + " ms per variant, work=" + work + " steps inside and outside the lock",
+                + " cores, " + length + ", work=" + work + " steps inside and outside the lock",
                 variants, List.of(
                 "Unfair: unlock() frees the lock and wakes one waiter; the releasing thread, back after a short",
                 "pause, takes the lock again before the woken thread runs. Running threads keep it; a parked one",
@@ -133,8 +138,13 @@ public final class StarvationExperiment implements Experiment {
                 "Waits are nanoTime around lock() for every variant; FairLock's 'own' figures are its WaitStats."));
     }
 
-    /** A lock under test and how to describe it. */
-    private record Contender(String name, String target, Lock lock, BooleanSupplier queued, boolean fair) {
+    /**
+     * A lock under test and how to describe it.
+     *
+     * @param handOff what its unlock does when threads are queued, for the trace
+     */
+    private record Contender(String name, String target, Lock lock, BooleanSupplier queued, boolean fair,
+                             String handOff) {
     }
 
     /** A measured run, before its verdict. */
@@ -168,9 +178,18 @@ public final class StarvationExperiment implements Experiment {
         }
         long runNanos = TimeUnit.MILLISECONDS.toNanos(millis);
         boolean tracing = tracer.enabled();
+        AtomicInteger arrived = new AtomicInteger();
         Workers.Result result = Workers.run("T", threads, timeBox, index -> {
             ThreadStats mine = stats[index];
             long deadline = System.nanoTime() + runNanos;
+            if (tracing) {
+                // Tiny traced runs: spin at a start line so that the threads really contend (waking
+                // from the lab's start latch can take longer than a thread's whole run).
+                arrived.incrementAndGet();
+                while (arrived.get() < threads && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+            }
             while (mine.acquisitions < limit && System.nanoTime() - deadline < 0) {
                 long start = System.nanoTime();
                 long seenBefore = shared.sequence;
@@ -181,21 +200,19 @@ public final class StarvationExperiment implements Experiment {
                 }
                 long waited = System.nanoTime() - start;
                 long mySequence;
-                boolean handOff;
                 try {
                     mySequence = shared.sequence + 1;
                     shared.sequence = mySequence;
                     shared.sink += busy(work, mySequence);
                     if (tracing) {
-                        tracer.reply(c.target(), "acquired, " + (mySequence - seenBefore - 1) + " others first");
+                        long others = mySequence - seenBefore - 1;
+                        tracer.reply(c.target(), "acquired, " + others + (others == 1 ? " other" : " others")
+                                + " first");
+                        // Sent before the unlock, so that it precedes the next holder's "acquired".
+                        tracer.send(c.target(), c.queued().getAsBoolean() ? c.handOff() : "unlock");
                     }
-                    handOff = tracing && c.queued().getAsBoolean();
                 } finally {
                     lock.unlock();
-                }
-                if (tracing) {
-                    tracer.send(c.target(), !handOff ? "unlock"
-                            : c.fair() ? "unlock: waiter next in line" : "unlock: wakes a waiter, lock free");
                 }
                 waits.recordWait(waited);
                 long overtakes = Math.max(0, mySequence - seenBefore - 1);

