@@ -6,6 +6,7 @@ import dev.interlock.lab.experiments.ConnectionPoolExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
+import dev.interlock.lab.experiments.StarvationExperiment;
 import dev.interlock.lab.experiments.ThreadPoolExperiment;
 
 import java.util.List;
@@ -21,7 +22,8 @@ public final class Experiments {
             new BoundedBufferExperiment(),
             new ConnectionPoolExperiment(),
             new ProducerConsumerExperiment(),
-            new ThreadPoolExperiment());
+            new ThreadPoolExperiment(),
+            new StarvationExperiment());
 
     private Experiments() {
     }
