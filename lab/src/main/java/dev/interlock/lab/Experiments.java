@@ -3,6 +3,7 @@ package dev.interlock.lab;
 import dev.interlock.lab.experiments.BankTransferExperiment;
 import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
+import dev.interlock.lab.experiments.DeadlockExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
@@ -19,7 +20,8 @@ public final class Experiments {
             new ReentrancyExperiment(),
             new BoundedBufferExperiment(),
             new ConnectionPoolExperiment(),
-            new ProducerConsumerExperiment());
+            new ProducerConsumerExperiment(),
+            new DeadlockExperiment());
 
     private Experiments() {
     }
