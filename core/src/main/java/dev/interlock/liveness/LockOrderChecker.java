@@ -94,8 +94,10 @@ import java.util.function.Consumer;
  * trace (microseconds) and searches the graph under a checker-wide lock: O(locks + edges), once per
  * edge in the checker's life. {@code DISABLED} skips all of that, leaving the wait bookkeeping of a
  * {@link TrackedLock}: an uncontended acquisition is a timed {@code tryLock} of the underlying JDK
- * lock and a counter increment. Per-acquisition cost against a plain {@code ReentrantLock}: measured:
- * see docs/benchmarks.md ({@code LockOrderCheckerBench}; the issue sets no target).
+ * lock and a counter increment; a blocking one also a {@link WaitRegistry} insertion and removal.
+ * The issue sets no target; {@code bench/.../LockOrderCheckerBench} compares both policies with a
+ * plain {@code ReentrantLock}. [PLACEHOLDER until the lead's measurement] Measured: see
+ * docs/benchmarks.md.
  *
  * <p><b>Memory.</b> A checker keeps every edge it has seen for its whole life, each with a stack of at
  * most {@value #MAX_STACK_FRAMES} frames: at most {@code locks * (locks - 1)} edges, in practice

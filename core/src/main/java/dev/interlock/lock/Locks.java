@@ -56,8 +56,8 @@ import java.util.concurrent.locks.Lock;
  * code that takes the same locks one by one, in another order, can still deadlock with itself, but
  * not with {@code lockAll} (which backs off). Fairness is the locks' own; under heavy contention a
  * {@code lockAll} of many locks may keep losing to callers that want fewer: the timeout bounds its
- * wait. Passing both halves of one {@link java.util.concurrent.locks.ReadWriteLock} is allowed but
- * pointless (taking its read lock and then its write lock never succeeds; it times out).
+ * wait. Do not pass both halves of one {@link java.util.concurrent.locks.ReadWriteLock}: if its read
+ * lock ranks first, the write lock is never granted to the reader, and the call can only time out.
  *
  * <p><b>Cost.</b> One lookup of every lock's rank in a weak identity map guarded by one lock (an
  * uncontended lock acquisition and a hash lookup per lock), a sort, then one timed {@code tryLock}

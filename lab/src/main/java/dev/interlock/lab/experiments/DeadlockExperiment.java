@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -114,6 +116,7 @@ public final class DeadlockExperiment implements Experiment {
         AtomicReference<DeadlockWatchdog.Deadlock> found = new AtomicReference<>();
         AtomicBoolean jdkSawIt = new AtomicBoolean();
         AtomicReference<String> victim = new AtomicReference<>("none");
+        Set<Thread> workers = ConcurrentHashMap.newKeySet(); // the watchdog sees the whole JVM: act on ours only
         List<String> gaveUp = new CopyOnWriteArrayList<>();
         List<String> finished = new CopyOnWriteArrayList<>();
 
@@ -122,6 +125,9 @@ public final class DeadlockExperiment implements Experiment {
                 .period(WATCH_PERIOD)
                 .threadName("watchdog")
                 .onDeadlock(d -> {
+                    if (!workers.containsAll(d.threads())) {
+                        return;
+                    }
                     // While the cycle still stands: would the JDK's own detector have seen it?
                     long[] jdk = ManagementFactory.getThreadMXBean().findDeadlockedThreads();
                     jdkSawIt.set(jdk != null && d.threads().stream()
@@ -132,6 +138,9 @@ public final class DeadlockExperiment implements Experiment {
                     }
                 })
                 .recovery(d -> {
+                    if (!workers.containsAll(d.threads())) {
+                        return null;
+                    }
                     Thread t = d.threads().getLast();
                     victim.set(t.getName());
                     if (tracer.enabled()) {
@@ -141,6 +150,7 @@ public final class DeadlockExperiment implements Experiment {
                 })
                 .start()) {
             result = Workers.run(i -> "T" + (i + 1), 2, timeBox, factory, index -> {
+                workers.add(Thread.currentThread());
                 Lock first = locks[index];
                 Lock second = locks[1 - index];
                 String firstName = lockName(index);
