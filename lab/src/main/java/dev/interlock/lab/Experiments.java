@@ -3,6 +3,7 @@ package dev.interlock.lab;
 import dev.interlock.lab.experiments.BankTransferExperiment;
 import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
+import dev.interlock.lab.experiments.DeadlockExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
@@ -23,7 +24,8 @@ public final class Experiments {
             new ConnectionPoolExperiment(),
             new ProducerConsumerExperiment(),
             new ThreadPoolExperiment(),
-            new StarvationExperiment());
+            new StarvationExperiment(),
+            new DeadlockExperiment());
 
     private Experiments() {
     }
