@@ -4,6 +4,7 @@ import dev.interlock.lab.experiments.BankTransferExperiment;
 import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
 import dev.interlock.lab.experiments.DeadlockExperiment;
+import dev.interlock.lab.experiments.EventExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
@@ -22,6 +23,7 @@ public final class Experiments {
             new ReentrancyExperiment(),
             new BoundedBufferExperiment(),
             new ConnectionPoolExperiment(),
+            new EventExperiment(),
             new ProducerConsumerExperiment(),
             new ThreadPoolExperiment(),
             new StarvationExperiment(),
