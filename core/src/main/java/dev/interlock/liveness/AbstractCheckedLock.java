@@ -160,14 +160,18 @@ abstract class AbstractCheckedLock implements Lock, TrackedLock {
 
     /** One attempt honouring the lock's queueing policy, for an uninterruptible acquisition. */
     private boolean tryOnce() {
-        if (Thread.currentThread().isInterrupted()) {
-            return false; // the timed attempt would throw: let the blocking lock() ignore the interrupt
-        }
+        // The timed attempt would throw on a pending interrupt: clear it, try once, restore it, so a
+        // free lock is still taken at once (and counted as immediate).
+        boolean interrupted = Thread.interrupted();
         try {
             return tryOnceInterruptibly();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // interrupted just now: lock() keeps the status and waits
+            interrupted = true; // interrupted just now: lock() keeps the status and waits
             return false;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Reentrancy, interruption, timeouts, conditions and memory effects are those of
  * {@code ReentrantLock}. One gap in the tracking: a thread that re-acquires the lock at the end of a
  * {@link Condition#await()} blocks inside the JDK's condition code, so it is not listed in the
- * {@link WaitRegistry} meanwhile ({@code ThreadMXBean} still sees it, for a platform thread).
+ * {@link WaitRegistry} meanwhile ({@code ThreadMXBean} still sees it, for a platform thread), and
+ * that re-acquisition is not order-checked.
  */
 final class CheckedLock extends AbstractCheckedLock {
 

@@ -18,6 +18,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * forever, as in the JDK), interruption, timeouts, the write lock's conditions and memory effects are
  * those of {@code ReentrantReadWriteLock}. {@link TrackedLock#holders()} is the writer for the write
  * lock and the readers for the read lock.
+ *
+ * <p>The write lock's conditions have the tracking gap {@link CheckedLock} documents: a thread that
+ * re-acquires the write lock at the end of a {@link Condition#await()} blocks inside the JDK's
+ * condition code, so it is not listed in the {@link WaitRegistry} meanwhile ({@code ThreadMXBean}
+ * still sees it, for a platform thread), and that re-acquisition is not order-checked.
  */
 final class CheckedReadWriteLock implements ReadWriteLock {
 
@@ -143,6 +148,7 @@ final class CheckedReadWriteLock implements ReadWriteLock {
             return blockers;
         }
 
+        /** The JDK's condition: its re-acquisition after a wait is not tracked (see the class doc). */
         @Override
         public Condition newCondition() {
             return lock.writeLock().newCondition();

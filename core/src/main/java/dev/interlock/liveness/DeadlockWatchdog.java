@@ -71,8 +71,11 @@ import java.util.function.Function;
  * semaphore, a condition, a latch or a queue, which no thread "holds" (the JDK's detector has the
  * same limit). JDK locks are seen on platform threads only, so a cycle through a
  * {@code ReentrantLock} or a monitor held or awaited by a virtual thread is missed; Interlock's locks
- * are seen on every thread. A thread re-acquiring an Interlock lock at the end of
- * {@code Condition.await} is seen only through the JDK, so on a platform thread. A deadlock is seen
+ * are seen on every thread, including {@link dev.interlock.lock.FairLock}'s re-acquisition at the end
+ * of a {@code Condition.await} (Interlock's three {@code ReadWriteLock}s re-acquire the write lock
+ * as an ordinary acquisition, seen too). A thread re-acquiring a {@link LockOrderChecker}'s lock at
+ * the end of {@code Condition.await} blocks inside the JDK's condition code: it is seen only through
+ * the JDK, so on a platform thread. A deadlock is seen
  * at the first scan after it forms: up to one {@link Builder#period period} later.
  *
  * <p><b>Thread-safety.</b> Thread-safe. {@link #scanNow()} may be called from any thread, also while
@@ -309,6 +312,13 @@ public final class DeadlockWatchdog implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             // Interrupting the watchdog's own thread stops it, like close(); nothing is waiting on it.
+        } finally {
+            lifecycle.lock();
+            try {
+                closed = true; // however the thread ends, the watchdog is stopped for good
+            } finally {
+                lifecycle.unlock();
+            }
         }
     }
 

@@ -80,7 +80,11 @@ import java.util.function.Consumer;
  * or another lock between two checked acquisitions is invisible), and it finds inversions, not
  * other kinds of deadlock: a read lock held while asking for the write lock of the same read-write
  * lock deadlocks the thread on its own (as {@code ReentrantReadWriteLock} does), and the checker
- * does not flag it ({@link DeadlockWatchdog} reports it when it happens). Names are for reports;
+ * does not flag it ({@link DeadlockWatchdog} reports it when it happens). Re-acquiring a lock at the
+ * end of {@link java.util.concurrent.locks.Condition#await() Condition.await} is not order-checked:
+ * awaiting on a condition of an outer lock while holding an inner one re-takes the outer lock after
+ * the inner, a real inversion that goes unflagged (Guava's {@code CycleDetectingLockFactory} has the
+ * same gap). Names are for reports;
  * they need not be unique, but cycles are easier to read when they are.
  *
  * <p><b>Thread-safety.</b> Thread-safe; every lock may be used from any thread, platform or virtual.
@@ -101,7 +105,8 @@ import java.util.function.Consumer;
  *
  * <p><b>Memory.</b> A checker keeps every edge it has seen for its whole life, each with a stack of at
  * most {@value #MAX_STACK_FRAMES} frames: at most {@code locks * (locks - 1)} edges, in practice
- * far fewer (the pairs of locks really nested), and it keeps the locks those edges name reachable.
+ * far fewer (the pairs of locks really nested), and it keeps their nodes (each a lock's name and its
+ * edges) reachable, not the locks themselves.
  * Give a subsystem one checker for locks that live as long as it does; locks made per request or
  * per object would grow the graph without bound. Each thread that has taken one of its locks holds a
  * small per-thread array while the checker is reachable.

@@ -71,9 +71,10 @@ import java.util.concurrent.locks.LockSupport;
  * running and could use it at once; the releasing thread, if it wants the lock again, goes to the back
  * of the queue. With a short critical section and more runnable threads than cores, nearly every
  * acquisition then costs a context switch, where an unfair lock lets the running thread keep the lock
- * (and its cache) for many acquisitions in a row. The head of the queue spins briefly before parking,
- * which turns most hand-offs between two running threads into a cache-line transfer instead of a
- * park and unpark. Measured by the {@code starvation} lab experiment (a critical section and a pause
+ * (and its cache) for many acquisitions in a row. A thread that finds the queue empty when it joins
+ * (so it is next in line) spins briefly before parking, which turns most hand-offs between two running
+ * threads into a cache-line transfer instead of a park and unpark; threads queued behind it park at
+ * once. Measured by the {@code starvation} lab experiment (a critical section and a pause
  * of about 100 arithmetic steps each; 2 cores shared with other builds, load average 7 to 9,
  * 2026-11-26; single runs of 0.5 to 0.7 s): with 4 threads this lock ran at 24% to 42% of the unfair
  * {@code ReentrantLock}'s throughput, with 8 threads at 2% to 4%. What it buys, in the same runs: at
@@ -88,8 +89,13 @@ import java.util.concurrent.locks.LockSupport;
  * A {@link TrackedLock}: {@link #holders()} is the owner; every acquisition except a re-entry is
  * recorded in {@link #waitStats()} (immediate, or with the time from joining the queue to being
  * granted the lock); while a thread is parked waiting for the lock it is in {@link WaitRegistry}
- * (mode {@code "lock"}). A thread waiting in a condition, and a signalled one that has not yet run
- * again, holds no lock and is not in the registry.
+ * (mode {@code "lock"}), and parked on the lock ({@link LockSupport#getBlocker} is the lock). That
+ * includes a thread re-acquiring the lock at the end of a condition {@code await}: once signalled (or
+ * given up on time or interrupt) it wakes, registers and parks on the lock until it is handed over,
+ * so {@link dev.interlock.liveness.DeadlockWatchdog} sees a deadlock through that re-acquisition too.
+ * A thread still waiting for a signal holds no lock, is parked on the condition and is not in the
+ * registry; a signalled one is not in it either until it has run again (a moment, if it is
+ * scheduled).
  *
  * <h2>Memory consistency effects</h2>
  * As for every {@link Lock}: a successful lock acquisition has the same memory effects as a successful
@@ -134,13 +140,20 @@ public final class FairLock implements Lock, TrackedLock {
      *
      * Fast paths, no guard: lock is CAS 0 -> HELD, so it fails whenever anyone waits (QUEUED) or the
      * queue is being changed (GUARD): a newcomer cannot barge. unlock is CAS HELD -> 0, which fails
-     * under the same conditions; the slow unlock then takes the guard and hands off.
+     * under the same conditions; the slow unlock then takes the guard and hands off. tryLock, which
+     * has no slow path, retries its CAS while the state is GUARD alone (free, nobody queued, someone
+     * reading or changing the queue), so a monitoring call cannot make it fail spuriously; it fails
+     * only once it sees HELD or QUEUED.
      *
      * Queue: a doubly linked list head..tail of Nodes, one per waiting acquisition, every link field
      * guarded by GUARD. Invariants, whenever GUARD is clear:
      *   (Q1) QUEUED is set iff the queue is non-empty; `queueLength` is its length.
      *   (Q2) the queue is non-empty only while HELD is set: a free lock has no waiters.
      *   (Q3) a node is in the queue iff its status is WAITING and it is neither granted nor cancelled.
+     *        Q3 is briefly broken for a condition node between its status CAS CONDITION -> WAITING
+     *        (in cancelWait or transfer) and its enqueue: WAITING, not yet in the queue. Harmless:
+     *        only the CAS winner touches the node until it is enqueued; anyone else (a signaller
+     *        walking the condition list) only reads its status, which no longer says CONDITION.
      * Hand-off (unlock with QUEUED): under the guard, remove the head node, set `owner` to its thread
      * and its status to GRANTED; HELD stays set throughout, so the lock goes from one owner to the
      * next with no instant at which a newcomer could take it. Its thread is unparked if it parked.
@@ -158,8 +171,10 @@ public final class FairLock implements Lock, TrackedLock {
      *
      * Conditions: each condition has its own doubly linked list of nodes (status CONDITION), guarded
      * by the lock itself: only the owner adds, removes or signals. signal moves a node by CAS
-     * CONDITION -> WAITING and appends it to the lock queue (the signaller holds the lock, so the node
-     * waits there); its thread stays parked until the hand-off wakes it. A waiter that times out or is
+     * CONDITION -> WAITING, appends it to the lock queue (the signaller holds the lock, so the node
+     * waits there) and unparks its thread: the waiter itself must register in WaitRegistry and park
+     * on the lock, not the condition, while it waits for the hand-off, so that the deadlock watchdog
+     * sees it (one extra wake-up per signalled waiter). A waiter that times out or is
      * interrupted makes the same CAS itself: whoever wins decides between "signalled" and "cancelled",
      * so a signal is never consumed by a waiter that then reports a timeout. A cancelled waiter joins
      * the lock queue itself and, once it holds the lock again, unlinks its node from the condition
@@ -290,9 +305,20 @@ public final class FairLock implements Lock, TrackedLock {
     @Override
     public boolean tryLock() {
         Thread me = Thread.currentThread();
-        if (STATE.compareAndSet(this, 0, HELD)) {
-            acquired(me);
-            return true;
+        // Retry while the lock is free and unqueued but the guard is held (a monitoring call or a
+        // queue change): failing then would be spurious.
+        int spins = 0;
+        for (int s; ((s = state) & (HELD | QUEUED)) == 0; ) {
+            if (s == 0 && STATE.compareAndSet(this, 0, HELD)) {
+                acquired(me);
+                return true;
+            }
+            if (++spins < GUARD_SPINS) {
+                Thread.onSpinWait();
+            } else {
+                spins = 0;
+                Thread.yield();
+            }
         }
         if (owner == me) {
             reenter();
@@ -810,11 +836,19 @@ public final class FairLock implements Lock, TrackedLock {
             }
 
             // Signalled or given up: the node is (or is about to be) in the lock queue. Wait for the
-            // hand-off without giving up: await always returns holding the lock.
-            while (node.status != GRANTED) {
-                LockSupport.park(FairLock.this);
-                if (Thread.interrupted()) {
-                    interrupted = true;
+            // hand-off without giving up (await always returns holding the lock), registered as
+            // waiting for the lock and parked on it, so the deadlock watchdog sees this wait.
+            if (node.status != GRANTED) {
+                WaitRegistry.Wait wait = WaitRegistry.begin(FairLock.this, "lock");
+                try {
+                    while (node.status != GRANTED) {
+                        LockSupport.park(FairLock.this);
+                        if (Thread.interrupted()) {
+                            interrupted = true;
+                        }
+                    }
+                } finally {
+                    WaitRegistry.end(wait);
                 }
             }
             holds = saved;
@@ -872,13 +906,17 @@ public final class FairLock implements Lock, TrackedLock {
             }
         }
 
-        /** Call only holding the lock: moves a waiter to the lock queue unless it gave up. */
+        /**
+         * Call only holding the lock: moves a waiter to the lock queue unless it gave up, and wakes it
+         * so that it waits for the hand-off registered and parked on the lock (see the notes).
+         */
         private boolean transfer(Node node) {
             if (!STATUS.compareAndSet(node, CONDITION, WAITING)) {
                 return false;
             }
             node.queuedNanos = System.nanoTime();
             enqueueSignalled(node);
+            LockSupport.unpark(node.thread);
             return true;
         }
 

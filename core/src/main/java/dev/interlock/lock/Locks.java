@@ -46,15 +46,20 @@ import java.util.concurrent.locks.Lock;
  * forever (livelock); growing ones keep many callers from swamping the locks.
  *
  * <p><b>Timeouts and interruption.</b> The first lock of an attempt is waited for as long as the
- * timeout allows (nothing is held then, so the wait cannot be part of a deadlock); each further lock
- * for at most the current backoff cap. {@code lockAll} returns false only after an attempt that
+ * timeout allows (the attempt holds nothing then, so, if the caller holds no other lock, the wait
+ * cannot be part of a deadlock); each further lock for at most the current backoff cap. {@code lockAll} returns false only after an attempt that
  * failed at or after the deadline, never earlier; a timeout of zero or less makes exactly one
  * attempt that waits for nothing. It throws {@link InterruptedException}, holding none of the locks,
  * if the thread is interrupted on entry or while it waits or pauses.
  *
- * <p><b>Where the guarantee stops.</b> Ranks order locks within one JVM, for this class's callers:
- * code that takes the same locks one by one, in another order, can still deadlock with itself, but
- * not with {@code lockAll} (which backs off). Fairness is the locks' own; under heavy contention a
+ * <p><b>Where the guarantee stops.</b> Deadlock freedom assumes the caller holds no lock when it
+ * calls {@code lockAll}. Locks it already holds, among the arguments or not, stay held for the whole
+ * call (lockAll cannot release what it did not take): while it waits, up to the whole timeout, for a
+ * lock whose holder waits for one of those, the two are deadlocked until the timeout ends the call
+ * (for example: a thread holding B calls {@code lockAll(timeout, A, B)} while another holds A and
+ * waits for B). Ranks order locks within one JVM, for this class's callers: code that takes the same
+ * locks one by one, in another order, can still deadlock with itself, but not with {@code lockAll}
+ * (which backs off), provided the {@code lockAll} caller held none of them before the call. Fairness is the locks' own; under heavy contention a
  * {@code lockAll} of many locks may keep losing to callers that want fewer: the timeout bounds its
  * wait. Do not pass both halves of one {@link java.util.concurrent.locks.ReadWriteLock}: if its read
  * lock ranks first, the write lock is never granted to the reader, and the call can only time out.
@@ -73,10 +78,12 @@ public final class Locks {
      *
      * Deadlock freedom among lockAll callers: an attempt waits only for locks of higher rank than
      * any it holds, so a cycle of callers waiting for each other cannot form. A wait with no lock
-     * held (an attempt's first lock, a pause) is bounded by the deadline; a wait while holding locks
-     * by the backoff cap, after which everything is released. So a caller never holds a lock while
-     * waiting more than MAX_BACKOFF_NANOS for another, even when other code holds its locks in
-     * another order.
+     * taken by the attempt (its first lock, a pause) is bounded by the deadline; a wait while holding
+     * locks by the backoff cap, after which everything the attempt took is released. So a caller that
+     * held no lock on entry never holds a lock while waiting more than MAX_BACKOFF_NANOS for another,
+     * even when other code holds its locks in another order. Locks held on entry are outside this
+     * argument: they stay held throughout, and bounding the first wait by the cap as well would not
+     * help (the caller would keep them through every retry), so that case is documented, not fixed.
      *
      * Invariant: when lockAll returns or throws, the locks it took in its last attempt have been
      * released unless it returns true; `held` counts them, and the finally in attempt() releases
@@ -93,7 +100,8 @@ public final class Locks {
 
     /**
      * Takes every one of {@code locks}, in the global order, or none of them. See the class
-     * documentation for the order, the backoff and the timeout.
+     * documentation for the order, the backoff and the timeout. Deadlock-free only if the calling
+     * thread holds no lock on entry (see "Where the guarantee stops").
      *
      * @param timeout how long to keep trying; zero or negative: one attempt without waiting
      * @param locks   the locks, in any order; none may appear twice (an empty array: returns true)

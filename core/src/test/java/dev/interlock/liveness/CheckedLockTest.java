@@ -189,6 +189,23 @@ class CheckedLockTest {
         assertThat(WaitRegistry.current()).noneMatch(w -> w.lock() == lock);
     }
 
+    @ParameterizedTest
+    @EnumSource(Policy.class)
+    void lockWithTheInterruptStatusSetTakesAFreeLockAtOnceAndKeepsTheStatus(Policy policy) {
+        Lock lock = newLock(policy);
+        Thread.currentThread().interrupt();
+        lock.lock();
+        try {
+            assertThat(Thread.currentThread().isInterrupted()).as("status kept").isTrue();
+        } finally {
+            lock.unlock();
+        }
+        assertThat(Thread.interrupted()).isTrue();
+        WaitStats.Snapshot stats = ((TrackedLock) lock).waitStats().snapshot();
+        assertThat(stats.acquisitions()).isEqualTo(1);
+        assertThat(stats.waits()).as("a free lock is not a wait").isZero();
+    }
+
     @Test
     void lockIgnoresInterruptsAndKeepsTheStatus() throws Exception {
         Lock lock = newLock(Policy.THROW);

@@ -1,8 +1,10 @@
 package dev.interlock.liveness;
 
 import dev.interlock.liveness.DeadlockWatchdog.Deadlock;
+import dev.interlock.liveness.DeadlockWatchdog.Link;
 import dev.interlock.liveness.DeadlockWatchdog.Source;
 import dev.interlock.liveness.LockOrderChecker.Policy;
+import dev.interlock.lock.FairLock;
 import dev.interlock.testing.TestThreads;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -124,6 +127,78 @@ class DeadlockWatchdogTest {
         }
         assertThat(gaveUp).containsExactly("V2");
         assertThat(completed).containsExactly("V1");
+    }
+
+    @Test
+    void aDeadlockThroughAFairLockConditionReacquisitionIsFoundOnPlatformThreads() throws Exception {
+        deadlockThroughConditionReacquisition(false);
+    }
+
+    @Test
+    void aDeadlockThroughAFairLockConditionReacquisitionIsFoundOnVirtualThreads() throws Exception {
+        deadlockThroughConditionReacquisition(true);
+    }
+
+    /**
+     * T1 holds L2 and awaits a condition of L1; T2 takes L1, signals, and waits for L2. T1 now waits,
+     * at the end of its await, for L1, which T2 holds: a real cycle. T2 is interrupted at the end
+     * (found or not), so the test always ends.
+     */
+    private void deadlockThroughConditionReacquisition(boolean virtual) throws Exception {
+        FairLock l1 = new FairLock("L1");
+        FairLock l2 = new FairLock("L2");
+        Condition c = l1.newCondition();
+        CountDownLatch awaiting = new CountDownLatch(1);
+        DeadlockWatchdog watchdog = watchdog();
+        try (TestThreads threads = new TestThreads()) {
+            TestThreads.Body first = () -> {
+                l2.lock();
+                try {
+                    l1.lock();
+                    try {
+                        awaiting.countDown();
+                        c.awaitUninterruptibly();
+                    } finally {
+                        l1.unlock();
+                    }
+                } finally {
+                    l2.unlock();
+                }
+                completed.add(Thread.currentThread().getName());
+            };
+            TestThreads.Body second = () -> {
+                awaiting.await();
+                l1.lock(); // free once T1 awaits
+                try {
+                    c.signal();
+                    try {
+                        l2.lockInterruptibly();
+                    } catch (InterruptedException e) {
+                        gaveUp.add(Thread.currentThread().getName());
+                        return;
+                    }
+                    l2.unlock();
+                    completed.add(Thread.currentThread().getName());
+                } finally {
+                    l1.unlock();
+                }
+            };
+            Thread t1 = virtual ? threads.startVirtual("T1", first) : threads.start("T1", first);
+            Thread t2 = virtual ? threads.startVirtual("T2", second) : threads.start("T2", second);
+            List<Deadlock> found;
+            try {
+                TestThreads.awaitBlockedOn(t2, l2);
+                found = scanUntilFound(watchdog, t1);
+            } finally {
+                t2.interrupt();
+            }
+            assertThat(found).hasSize(1);
+            assertThat(found.getFirst().threads()).containsExactlyInAnyOrder(t1, t2);
+            assertThat(found.getFirst().links()).allMatch(l -> l.source() == Source.INTERLOCK);
+            assertThat(found.getFirst().links()).extracting(Link::lock).containsExactlyInAnyOrder("L1", "L2");
+        }
+        assertThat(gaveUp).containsExactly("T2");
+        assertThat(completed).containsExactly("T1");
     }
 
     @Test
@@ -361,6 +436,23 @@ class DeadlockWatchdogTest {
         }
         assertThat(gaveUp).containsExactly("T2");
         assertThat(completed).containsExactly("T1");
+    }
+
+    @Test
+    void interruptingTheWatchdogsThreadStopsItForGood() throws Exception {
+        String name = "watchdog-to-interrupt-" + System.nanoTime();
+        DeadlockWatchdog watchdog = DeadlockWatchdog.builder().onDeadlock(reports::add).threadName(name)
+                .period(Duration.ofMillis(5)).start();
+        try {
+            Thread own = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name))
+                    .findFirst().orElseThrow();
+            own.interrupt();
+            assertThat(own.join(TestThreads.BOUND)).isTrue();
+            assertThat(watchdog.toString()).contains("closed");
+            assertThatThrownBy(watchdog::start).isInstanceOf(IllegalStateException.class).hasMessage("closed");
+        } finally {
+            watchdog.close();
+        }
     }
 
     @Test

@@ -513,6 +513,105 @@ class FairLockTest {
         assertThat(lock.waitStats().snapshot().acquisitions()).isEqualTo(3);
     }
 
+    @Test
+    void aSignalledWaiterWaitsForTheLockRegisteredAndParkedOnTheLock() throws Exception {
+        FairLock lock = new FairLock();
+        Condition c = lock.newCondition();
+        try (TestThreads threads = new TestThreads()) {
+            Thread waiter = threads.start("waiter", () -> {
+                lock.lock();
+                try {
+                    c.awaitUninterruptibly();
+                } finally {
+                    lock.unlock();
+                }
+            });
+            TestThreads.awaitBlockedOn(waiter, c);
+            lock.lock();
+            try {
+                c.signal();
+                // Signalled while we hold the lock: it must now wait for the lock where the watchdog looks.
+                TestThreads.awaitBlockedOn(waiter, lock);
+                TestThreads.pollUntil(() -> WaitRegistry.of(waiter) != null, "the signalled waiter registered");
+                WaitRegistry.Wait wait = WaitRegistry.of(waiter);
+                assertThat(wait.lock()).isSameAs(lock);
+                assertThat(wait.mode()).isEqualTo("lock");
+            } finally {
+                lock.unlock();
+            }
+            threads.joinAll();
+            assertThat(WaitRegistry.of(waiter)).as("registration ends once the lock is handed over").isNull();
+        }
+    }
+
+    @Test
+    void aTimedOutConditionWaiterWaitsForTheLockRegistered() throws Exception {
+        FairLock lock = new FairLock();
+        Condition c = lock.newCondition();
+        AtomicBoolean result = new AtomicBoolean(true);
+        try (TestThreads threads = new TestThreads()) {
+            lock.lock();
+            try {
+                Thread waiter = threads.start("waiter", () -> {
+                    lock.lock();
+                    try {
+                        result.set(c.await(1, TimeUnit.MILLISECONDS));
+                    } finally {
+                        lock.unlock();
+                    }
+                });
+                TestThreads.awaitBlockedOn(waiter, lock); // waiting for its first lock()
+                lock.unlock();
+                lock.lock(); // queued behind the waiter: it holds the lock, awaits, times out
+                TestThreads.pollUntil(() -> WaitRegistry.of(waiter) != null && lock.hasQueuedThread(waiter),
+                        "the timed-out waiter waits for the lock, registered");
+                assertThat(WaitRegistry.of(waiter).lock()).isSameAs(lock);
+            } finally {
+                lock.unlock();
+            }
+        }
+        assertThat(result).as("it reports its timeout").isFalse();
+    }
+
+    @Test
+    void tryLockNeverFailsOnAFreeUnqueuedLockWhileAnotherThreadReadsTheQueue() throws Exception {
+        FairLock lock = new FairLock();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger reads = new AtomicInteger();
+        AtomicBoolean queuedSeen = new AtomicBoolean();
+        int failures = 0;
+        int attempts = 0;
+        try (TestThreads threads = new TestThreads()) {
+            threads.start("reader", () -> {
+                Thread self = Thread.currentThread();
+                while (!stop.get()) {
+                    if (!lock.getQueuedThreads().isEmpty() || lock.hasQueuedThread(self)) {
+                        queuedSeen.set(true);
+                    }
+                    reads.incrementAndGet();
+                }
+            });
+            TestThreads.pollUntil(() -> reads.get() > 0, "the reader runs");
+            try {
+                // Enough attempts to overlap the reader's guard many times, bounded either way.
+                while (attempts < 40_000_000 && (attempts < 2_000_000 || reads.get() < 2_000_000)) {
+                    boolean got = (attempts & 1) == 0 ? lock.tryLock() : lock.tryLock(0, TimeUnit.NANOSECONDS);
+                    attempts++;
+                    if (got) {
+                        lock.unlock();
+                    } else {
+                        failures++;
+                    }
+                }
+            } finally {
+                stop.set(true);
+            }
+        }
+        assertThat(failures).as("tryLock failures in %d attempts on a free, unqueued lock", attempts).isZero();
+        assertThat(lock.isLocked()).isFalse();
+        assertThat(queuedSeen).as("nobody ever queued").isFalse();
+    }
+
     // ---------------------------------------------------------------- monitoring, names, bad input
 
     @Test
