@@ -20,7 +20,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 /**
  * {@link FairLock} on the real memory model: mutual exclusion with the memory effects of a hand-off, a
  * blocked {@code lock()} released by an unlock, a blocked {@code lockInterruptibly()} released by an
- * interrupt, and a timed {@code tryLock} whose timeout races the hand-off to it. Two actors at most:
+ * interrupt, a timed {@code tryLock} whose timeout races the hand-off to it, and an untimed
+ * {@code tryLock} racing a monitoring call that holds the queue's guard. Two actors at most:
  * jcstress skips tests with more actors than CPUs.
  *
  * <p>The termination tests need the lock held by a thread other than the actor until the signal: a
@@ -172,6 +173,33 @@ public final class FairLockStress {
                 lock.unlock();
             }
             r.r3 = lock.getQueueLength();
+        }
+    }
+
+    /**
+     * An untimed {@code tryLock} on a free lock nobody waits for succeeds even while another thread
+     * reads the queue (which takes the lock's internal guard for a moment).
+     */
+    @JCStressTest
+    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "tryLock took the free lock; the reader saw an empty queue.")
+    @Outcome(id = "0, 0", expect = FORBIDDEN,
+            desc = "Spurious failure: tryLock failed on a free, unqueued lock because the reader held the guard.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else (the reader saw a queued thread).")
+    @State
+    public static class TryLockDuringMonitoring {
+        final FairLock lock = new FairLock();
+
+        @Actor
+        public void tryer(II_Result r) {
+            if (lock.tryLock()) {
+                r.r1 = 1;
+                lock.unlock();
+            }
+        }
+
+        @Actor
+        public void reader(II_Result r) {
+            r.r2 = lock.getQueuedThreads().size();
         }
     }
 
