@@ -4,6 +4,7 @@ import dev.interlock.lab.experiments.BankTransferExperiment;
 import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
 import dev.interlock.lab.experiments.CopyOnWriteExperiment;
+import dev.interlock.lab.experiments.DeadlockExperiment;
 import dev.interlock.lab.experiments.DoubleCheckedLockingExperiment;
 import dev.interlock.lab.experiments.EventExperiment;
 import dev.interlock.lab.experiments.ImmutableConfigExperiment;
@@ -12,6 +13,7 @@ import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
 import dev.interlock.lab.experiments.SingletonExperiment;
+import dev.interlock.lab.experiments.StarvationExperiment;
 import dev.interlock.lab.experiments.StripedMapExperiment;
 import dev.interlock.lab.experiments.ThreadPoolExperiment;
 
@@ -30,6 +32,8 @@ public final class Experiments {
             new EventExperiment(),
             new ProducerConsumerExperiment(),
             new ThreadPoolExperiment(),
+            new StarvationExperiment(),
+            new DeadlockExperiment(),
             new SingletonExperiment(),
             new DoubleCheckedLockingExperiment(),
             new ImmutableConfigExperiment(),

@@ -1,0 +1,34 @@
+package dev.interlock.lock;
+
+import dev.interlock.testing.ReadWriteLockContract;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The contract run on the JDK's {@link ReentrantReadWriteLock}: a check of the contract itself. A test
+ * that fails here is a wrong test, not a finding.
+ *
+ * <p>The one difference is the upgrade: {@code ReentrantReadWriteLock} does not refuse it. Its
+ * {@code writeLock().lock()} from a thread holding the read lock waits for the readers to leave,
+ * itself included, for ever (so this test never calls it); its {@code tryLock} variants fail, the timed
+ * one after its whole timeout. Interlock's locks throw {@code IllegalMonitorStateException} at once.
+ */
+class ReentrantReadWriteLockContractTest extends ReadWriteLockContract<ReentrantReadWriteLock> {
+
+    @Override
+    protected ReentrantReadWriteLock newLock() {
+        return new ReentrantReadWriteLock();
+    }
+
+    @Override
+    protected void assertUpgradeRefused(ReentrantReadWriteLock lock) throws Exception {
+        assertThat(lock.writeLock().tryLock()).isFalse();
+        long start = System.nanoTime();
+        assertThat(lock.writeLock().tryLock(SHORT.toMillis(), TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(System.nanoTime() - start).as("it waited for itself").isGreaterThanOrEqualTo(SHORT.toNanos());
+        assertThat(lock.getReadHoldCount()).isEqualTo(1);
+    }
+}
