@@ -5,6 +5,7 @@ import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
+import dev.interlock.lab.experiments.ReaderWriterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
 
 import java.util.List;
@@ -19,7 +20,8 @@ public final class Experiments {
             new ReentrancyExperiment(),
             new BoundedBufferExperiment(),
             new ConnectionPoolExperiment(),
-            new ProducerConsumerExperiment());
+            new ProducerConsumerExperiment(),
+            new ReaderWriterExperiment());
 
     private Experiments() {
     }
