@@ -10,9 +10,16 @@
  *       already accepted, {@code shutdownNow} returns exactly the items never handed out. Every
  *       accepted item is delivered or returned exactly once, also when {@code submit} races
  *       {@code close}.</li>
- *   <li>{@code FixedThreadPool}: the guide's thread pool: a fixed number of workers running submitted
- *       tasks from a bounded queue, with a {@code RejectionPolicy} that decides what a full or
- *       shut-down pool does with a task it cannot accept.</li>
+ *   <li>{@link dev.interlock.exec.FixedThreadPool}: the guide's thread pool as an
+ *       {@code ExecutorService}: a fixed number of workers, started on demand from a thread factory
+ *       (virtual threads included), one lock-free FIFO queue, unbounded by default or bounded with a
+ *       {@link dev.interlock.exec.RejectionPolicy}. A failing task never shrinks it; {@code shutdown}
+ *       runs what is queued, {@code shutdownNow} returns exactly the tasks never started; every task
+ *       is run once, returned, or rejected, never lost. The guide's hand-rolled dictionary of results
+ *       becomes a real {@code Future}.</li>
+ *   <li>{@link dev.interlock.exec.RejectionPolicy}: {@code ThreadPoolExecutor}'s four policies,
+ *       except that after shutdown every policy throws, and a dropped {@code Future} is
+ *       cancelled.</li>
  * </ul>
  *
  * <p>Virtual threads: pass {@code Thread.ofVirtual().factory()} as the thread factory. Every wait in
@@ -24,8 +31,9 @@
  * twins that never return early; closing is idempotent; each class doc has the
  * {@code java.util.concurrent} headings and says where its guarantee stops.
  *
- * <p>The broken way the guide warns about lives only in the lab: {@code dev.interlock.lab.broken}'s
+ * <p>The broken ways the guide warns about live only in the lab ({@code dev.interlock.lab.broken}): a
  * close that stops the consumers without draining, whose lost items the {@code producer-consumer}
- * experiment counts.
+ * experiment counts, and a pool whose workers die with a failing task, which the {@code thread-pool}
+ * experiment watches shrink to nothing.
  */
 package dev.interlock.exec;

@@ -1,8 +1,13 @@
 /**
- * Locks: the guide's reader/writer locks (chapter on read-write locks) and the read-mostly cache
- * built on them.
+ * Locks: the guide's chapters on locks, reader/writer locks and avoiding deadlock, made into reusable
+ * {@link java.util.concurrent.locks.Lock} and {@link java.util.concurrent.locks.ReadWriteLock}
+ * implementations that the liveness tools can see through.
  *
  * <ul>
+ *   <li>{@link dev.interlock.lock.FairLock}: the guide's FairLock, a reentrant lock granted in strict
+ *       first-in, first-out order by direct hand-off to the longest waiter, with conditions, timeouts
+ *       and interrupts; no barging, not even by {@code tryLock()}. The fix for the starvation that an
+ *       unfair lock allows, at the cost of a lock convoy under contention.</li>
  *   <li>{@link dev.interlock.lock.ReaderPreferringReadWriteLock}: readers enter whenever no writer
  *       holds the lock; the guide's first variant. Best for readers; writers can starve.</li>
  *   <li>{@link dev.interlock.lock.WriterPreferringReadWriteLock}: a waiting writer stops new readers;
@@ -14,23 +19,28 @@
  *   <li>{@link dev.interlock.lock.ReadMostlyCache}: the guide's {@code ThreadSafeCache}, a map
  *       behind any {@code ReadWriteLock} passed in, with a {@code computeIfAbsent} that releases the
  *       read lock before taking the write lock and checks again.</li>
+ *   <li>{@link dev.interlock.lock.Locks}: {@code lockAll} takes several locks all or nothing, in one
+ *       global order, with randomized backoff, so that callers naming the same locks in any order
+ *       cannot deadlock; {@code unlockAll} releases them.</li>
  * </ul>
  *
- * <p>What the three locks share: both sides are reentrant (read holds are counted per thread, so a
- * re-entrant reader never waits, even behind a waiting writer); downgrade (write, then read, then
+ * <p>What the read-write locks share: both sides are reentrant (read holds are counted per thread, so
+ * a re-entrant reader never waits, even behind a waiting writer); downgrade (write, then read, then
  * release the write lock) works and upgrade fails fast with {@code IllegalMonitorStateException}
- * instead of deadlocking; both sides honour the whole {@link java.util.concurrent.locks.Lock}
- * contract (interruptible and timed acquisition that never returns early, unlock without holding
- * throws {@code IllegalMonitorStateException}); the write lock has conditions, the read lock none;
- * {@code tryLock()} follows the preference policy instead of barging. Each is a
- * {@link dev.interlock.liveness.TrackedLock}: it names its holders, accounts for its waits per side,
- * and registers its blocked acquirers with {@link dev.interlock.liveness.WaitRegistry}, so the
- * deadlock watchdog and the starvation tools see through it. No {@code synchronized}: a CAS on one
- * state word when the policy lets a thread in, a {@code ReentrantLock} and two conditions when it
- * must wait.
+ * instead of deadlocking; the write lock has conditions, the read lock none; {@code tryLock()}
+ * follows the preference policy instead of barging.
  *
- * <p>The {@code reader-writer} lab experiment measures the policies: under a steady stream of readers
- * the reader-preferring lock's writer waits for as long as the stream lasts, while the
- * writer-preferring and phase-fair locks' writer waits for the readers inside only.
+ * <p>Every lock here implements {@link dev.interlock.liveness.TrackedLock}: it names its holders,
+ * records each acquisition's wait in {@link dev.interlock.liveness.WaitStats}, and registers its
+ * parked waiters in {@link dev.interlock.liveness.WaitRegistry}, so the deadlock watchdog and the
+ * starvation tools work on platform and virtual threads alike. Conventions: blocking methods honour
+ * interrupts and have timed twins that never return early; unlock without holding throws
+ * {@code IllegalMonitorStateException}; no {@code synchronized}, {@code Object.wait} or
+ * {@code notify}. Detecting lock-order inversions and real deadlocks is the liveness package's work:
+ * {@code dev.interlock.liveness.LockOrderChecker} and {@code dev.interlock.liveness.DeadlockWatchdog}.
+ *
+ * <p>Lab experiments: {@code reader-writer} (the preference policies under a stream of readers),
+ * {@code starvation} (this package's fair lock beside the JDK's unfair and fair {@code ReentrantLock}),
+ * {@code deadlock} (inverted lock order, detected and fixed by one order and {@code lockAll}).
  */
 package dev.interlock.lock;

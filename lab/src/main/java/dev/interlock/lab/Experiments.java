@@ -3,10 +3,13 @@ package dev.interlock.lab;
 import dev.interlock.lab.experiments.BankTransferExperiment;
 import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
+import dev.interlock.lab.experiments.DeadlockExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReaderWriterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
+import dev.interlock.lab.experiments.StarvationExperiment;
+import dev.interlock.lab.experiments.ThreadPoolExperiment;
 
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +24,10 @@ public final class Experiments {
             new BoundedBufferExperiment(),
             new ConnectionPoolExperiment(),
             new ProducerConsumerExperiment(),
-            new ReaderWriterExperiment());
+            new ThreadPoolExperiment(),
+            new ReaderWriterExperiment(),
+            new StarvationExperiment(),
+            new DeadlockExperiment());
 
     private Experiments() {
     }

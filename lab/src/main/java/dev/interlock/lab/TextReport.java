@@ -19,6 +19,9 @@ public final class TextReport {
     public static String render(Report report, String summary) {
         Set<String> keys = new LinkedHashSet<>();
         report.variants().forEach(v -> keys.addAll(v.metrics().keySet()));
+        if (keys.remove("ms")) {
+            keys.add("ms"); // elapsed time last, whichever variant reported it first
+        }
 
         List<String> header = new ArrayList<>();
         header.add("variant");
