@@ -81,7 +81,8 @@ public final class RatioReport {
                         }
                         double ratio = a.getScore() / b.getScore();
                         double error = ratio * Math.hypot(relative(a), relative(b));
-                        rows.add(new Row(name, params, ours, peer, ratio, error, target(type, method, ours, peer)));
+                        rows.add(new Row(name, params, ours, peer, ratio, error,
+                                target(type, method, params, ours, peer)));
                     }
                 }
             });
@@ -94,9 +95,10 @@ public final class RatioReport {
         return Double.isNaN(e) || r.getScore() == 0 ? 0 : e / r.getScore();
     }
 
-    private static double target(Class<?> type, String method, String ours, String peer) {
+    private static double target(Class<?> type, String method, String params, String ours, String peer) {
         return Arrays.stream(type.getAnnotationsByType(RatioTarget.class))
-                .filter(t -> t.benchmark().equals(method) && t.ours().equals(ours) && t.peer().equals(peer))
+                .filter(t -> t.benchmark().equals(method) && t.ours().equals(ours) && t.peer().equals(peer)
+                        && (t.params().isEmpty() || t.params().equals(params)))
                 .mapToDouble(RatioTarget::atLeast)
                 .findFirst()
                 .orElse(Double.NaN);

@@ -28,6 +28,13 @@ public @interface RatioTarget {
     /** The least acceptable ratio ours/peer. */
     double atLeast();
 
+    /**
+     * The other parameters of the rows the target applies to, written as the ratio report writes them
+     * ({@code k=v} joined by commas, keys in alphabetical order), e.g. {@code "readPercent=90"}. Empty,
+     * the default: every row of the benchmark.
+     */
+    String params() default "";
+
     /** Holder for repeated targets. */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * holders, wait accounting and registration (the {@link dev.interlock.liveness.TrackedLock} side),
  * the query methods, the upgrade refusal's message, conditions refused to a writer that also reads,
  * and the clean-up of ended readers' entries. Waiting threads are confirmed parked on the lock's own
- * conditions. Each lock's test adds its preference policy.
+ * conditions (readers', writers' and each write-lock condition's wait set), in these tests and in the
+ * inherited {@code Lock} contract of each side. Each lock's test adds its preference policy.
  *
  * @param <L> the lock under test
  */
@@ -39,6 +40,11 @@ abstract class TrackedReadWriteLockContract<L extends AbstractReadWriteLock> ext
     @Override
     protected Object writeWaitBlocker(L lock) {
         return lock.writerBlocker();
+    }
+
+    @Override
+    protected boolean isConditionWaitBlocker(Condition condition, Object blocker) {
+        return blocker == AbstractReadWriteLock.conditionBlocker(condition);
     }
 
     // ------------------------------------------------------------------ names

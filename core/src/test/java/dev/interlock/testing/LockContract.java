@@ -37,8 +37,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *   <li>{@link #reentrant()}, {@link #supportsConditions()}: optional behaviours; tests that need them
  *       are skipped (JUnit assumptions) where they do not apply, and a lock without conditions must
  *       throw {@link UnsupportedOperationException} from {@code newCondition()}.</li>
- *   <li>{@link #isLockBlocker(Lock, Object)}: what a thread waiting for the lock parks on
- *       ({@code LockSupport.getBlocker}), so tests confirm a thread waits in that very lock.</li>
+ *   <li>{@link #isLockBlocker(Lock, Object)}, {@link #isConditionBlocker(Condition, Object)}: what a
+ *       thread waiting for the lock, or in one of its conditions, parks on
+ *       ({@code LockSupport.getBlocker}), so tests confirm a thread waits in that very place.</li>
  * </ul>
  *
  * <p>Timing: the only time assertions are lower bounds ("a timed wait that gives up has waited at least
@@ -91,9 +92,17 @@ public abstract class LockContract {
         TestThreads.awaitBlockedOn(t, b -> isLockBlocker(lock, b), "waiting for " + lock);
     }
 
+    /**
+     * Whether {@code blocker} ({@code LockSupport.getBlocker} of a parked thread) means "waiting in
+     * {@code condition}". Default: the condition itself, as for the JDK's conditions.
+     */
+    protected boolean isConditionBlocker(Condition condition, Object blocker) {
+        return blocker == condition;
+    }
+
     /** Waits until {@code t} is parked in {@code condition}. */
-    protected static void awaitWaitingIn(Condition condition, Thread t) {
-        TestThreads.awaitBlockedOn(t, condition);
+    protected final void awaitWaitingIn(Condition condition, Thread t) {
+        TestThreads.awaitBlockedOn(t, b -> isConditionBlocker(condition, b), "in " + condition);
     }
 
     /** Whether another thread, started now, gets the lock with {@code tryLock()} (and releases it). */

@@ -11,6 +11,7 @@ import dev.interlock.lab.experiments.ImmutableConfigExperiment;
 import dev.interlock.lab.experiments.LruCacheExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
+import dev.interlock.lab.experiments.ReaderWriterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
 import dev.interlock.lab.experiments.SingletonExperiment;
 import dev.interlock.lab.experiments.StarvationExperiment;
@@ -32,6 +33,7 @@ public final class Experiments {
             new EventExperiment(),
             new ProducerConsumerExperiment(),
             new ThreadPoolExperiment(),
+            new ReaderWriterExperiment(),
             new StarvationExperiment(),
             new DeadlockExperiment(),
             new SingletonExperiment(),

@@ -1,0 +1,277 @@
+package dev.interlock.lab.experiments;
+
+import dev.interlock.lab.Experiment;
+import dev.interlock.lab.Report;
+import dev.interlock.lab.Settings;
+import dev.interlock.lab.Variant;
+import dev.interlock.lab.Verdict;
+import dev.interlock.lab.Workers;
+import dev.interlock.lab.trace.Tracer;
+import dev.interlock.liveness.WaitStats;
+import dev.interlock.lock.PhaseFairReadWriteLock;
+import dev.interlock.lock.ReaderPreferringReadWriteLock;
+import dev.interlock.lock.WriterPreferringReadWriteLock;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The guide's reader/writer chapter: a steady stream of overlapping readers and one writer that tries
+ * every few milliseconds. Under the reader-preferring lock new readers keep entering while the writer
+ * waits, so the writer waits until the stream stops: its wait grows with the run (twice the stream,
+ * twice the wait) and it writes nothing while readers stream. Under the writer-preferring and
+ * phase-fair locks a waiting writer stops new readers, and it gets in as soon as the readers inside
+ * have left: its wait stays bounded however long the stream runs.
+ *
+ * <p>Each lock runs two streams, one half as long as the other, and the report shows the writer's
+ * longest wait in both. Every run is bounded: the readers stop at the end of their stream, which
+ * releases a starved writer, and {@link Workers} interrupts whatever still runs
+ * {@link #GRACE} later (every acquisition here is interruptible).
+ *
+ * <p>Verdict ({@link #starved}): STARVED when, in both streams, the writer waited at least half of
+ * its time in the stream (from its first attempt to the stream's end) in one go; a wait that long
+ * means readers overlapped for that whole time and the writer got nothing from it. The rule is
+ * relative to the stream, not an absolute time, so a slow or loaded machine moves both sides of it
+ * alike, and a writer scheduled late is judged on the part of the stream it saw. A bounded lock (writer-preferring, phase-fair) that
+ * does not starve its writer is CORRECT; the reader-preferring lock that happens not to (its relay of
+ * readers broke: no other reader was scheduled for {@link #READER_PATIENCE}) is INCONCLUSIVE, never
+ * CORRECT. A run that did not finish in its time box, threw, read nothing, never wrote, or whose
+ * writer first tried in the stream's last quarter is INCONCLUSIVE.
+ */
+public final class ReaderWriterExperiment implements Experiment {
+
+    private static final int DEFAULT_READERS = 4;
+    /** The longer reader stream; the shorter one is half of it. */
+    private static final Duration DEFAULT_STREAM = Duration.ofMillis(600);
+    /**
+     * The longer stream when tracing. The diagram keeps only each phase's first events, so the length
+     * costs nothing there; it keeps the verdict's margin against scheduling delays.
+     */
+    private static final Duration TRACED_STREAM = Duration.ofMillis(400);
+    /** The least time a reader holds the read lock, in microseconds. */
+    private static final int DEFAULT_HOLD_MICROS = 20;
+    /** The writer's pause between attempts. */
+    private static final Duration WRITER_PERIOD = Duration.ofMillis(2);
+    /**
+     * The longest a reader stays inside waiting for the next reader to come in: a safety net that
+     * keeps a stalled relay (no reader scheduled for this long) from holding the lock for ever.
+     */
+    static final Duration READER_PATIENCE = Duration.ofMillis(100);
+    /** Readers traced per run (their first entries only), so the diagram stays small. */
+    private static final int TRACED_ENTRIES_PER_READER = 2;
+    /** How long Workers waits beyond the stream before interrupting: room for the writer's last write. */
+    static final Duration GRACE = Duration.ofSeconds(5);
+
+    @Override
+    public String name() {
+        return "reader-writer";
+    }
+
+    @Override
+    public String summary() {
+        return "a stream of readers starves the writer of a reader-preferring lock; writer preference and phase fairness bound its wait";
+    }
+
+    @Override
+    public String optionsHelp() {
+        return "--threads readers (" + DEFAULT_READERS + "), --time-box the longer reader stream ("
+                + DEFAULT_STREAM.toMillis() + " ms; the other is half), --size least read hold in microseconds ("
+                + DEFAULT_HOLD_MICROS + "); --ops is not used";
+    }
+
+    /** A lock under test with the two views of it the experiment needs beyond {@link ReadWriteLock}. */
+    private record Subject(ReadWriteLock lock, BooleanSupplier readersQueued, WaitStats writeStats) {
+    }
+
+    @Override
+    public Report run(Settings settings, Tracer tracer) throws InterruptedException {
+        int readers = settings.threads(settings.tracing() ? 2 : DEFAULT_READERS);
+        Duration longStream = settings.timeBox(settings.tracing() ? TRACED_STREAM : DEFAULT_STREAM);
+        Duration shortStream = longStream.dividedBy(2);
+        long holdNanos = TimeUnit.MICROSECONDS.toNanos(settings.size(DEFAULT_HOLD_MICROS));
+
+        List<Variant> variants = List.of(
+                measure("ReaderPreferringReadWriteLock (broken)", "ReaderPreferring", false, () -> {
+                    ReaderPreferringReadWriteLock l = new ReaderPreferringReadWriteLock("reader-preferring");
+                    return new Subject(l, l::hasQueuedReaders, l.writeWaitStats());
+                }, readers, shortStream, longStream, holdNanos, tracer),
+                measure("WriterPreferringReadWriteLock", "WriterPreferring", true, () -> {
+                    WriterPreferringReadWriteLock l = new WriterPreferringReadWriteLock("writer-preferring");
+                    return new Subject(l, l::hasQueuedReaders, l.writeWaitStats());
+                }, readers, shortStream, longStream, holdNanos, tracer),
+                measure("PhaseFairReadWriteLock", "PhaseFair", true, () -> {
+                    PhaseFairReadWriteLock l = new PhaseFairReadWriteLock("phase-fair");
+                    return new Subject(l, l::hasQueuedReaders, l.writeWaitStats());
+                }, readers, shortStream, longStream, holdNanos, tracer));
+
+        return new Report(name(), "readers=" + readers + ", reader streams of " + shortStream.toMillis() + " and "
+                + longStream.toMillis() + " ms, read hold >= " + TimeUnit.NANOSECONDS.toMicros(holdNanos)
+                + " us, one writer trying every " + WRITER_PERIOD.toMillis() + " ms; STARVED = in both streams the "
+                + "writer waited half its time in the stream or more in one go", variants, List.of(
+                "Readers relay the lock: each stays inside until a later reader has entered (or, if new readers",
+                "are already queued behind a writer, leaves after its hold), so a reader is always inside while",
+                "new readers may enter. Reader preference (broken for writers): new readers pass the waiting",
+                "writer, the relay never breaks, and the writer waits until the stream stops: its max wait is the",
+                "stream's length, twice as long for the stream twice as long, with no write during the stream.",
+                "Writer preference: the waiting writer stops new readers, the readers inside leave, it writes;",
+                "phase-fair: the same, and the readers it held back all enter when it leaves. Their max wait is",
+                "a few read holds plus scheduling, the same for both streams. The price is reads/ms: readers",
+                "wait while a writer waits and writes. Two cores: at most two of the threads run at once, so",
+                "reads/ms measures hand-offs, not parallel reading; the starvation and its bound do not depend",
+                "on the core count, since the relay keeps a reader inside either way. One run, not a benchmark."));
+    }
+
+    private Variant measure(String name, String target, boolean bounded, Supplier<Subject> subjects, int readers,
+                            Duration shortStream, Duration longStream, long holdNanos, Tracer tracer)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        tracer.phase(name);
+        Run brief = stream(subjects.get(), readers, shortStream, holdNanos, tracer, target);
+        Run full = stream(subjects.get(), readers, longStream, holdNanos, tracer, target);
+
+        Verdict verdict;
+        if (!brief.completed() || !full.completed()) {
+            verdict = Verdict.INCONCLUSIVE;
+        } else if (starved(brief.maxWaitNanos, brief.presentNanos) && starved(full.maxWaitNanos, full.presentNanos)) {
+            verdict = Verdict.STARVED;
+        } else {
+            verdict = bounded ? Verdict.CORRECT : Verdict.INCONCLUSIVE;
+        }
+        return Variant.named(name)
+                .metric("max wait ms (short)", millis(brief.maxWaitNanos))
+                .metric("max wait ms (long)", millis(full.maxWaitNanos))
+                .metric("writes in stream", full.writesDuringStream)
+                .metric("writes", full.attempts)
+                .metric("lock's max ms", millis(full.statsMaxNanos))
+                .metric("reads/ms", round1((double) full.reads / Math.max(1, full.streamNanos / 1_000_000.0)))
+                .elapsedSince(start)
+                .verdict(verdict);
+    }
+
+    /**
+     * The verdict's rule: the writer's longest wait was at least half of {@code presentNanos}, the time
+     * from its first attempt to the end of the reader stream.
+     */
+    static boolean starved(long maxWaitNanos, long presentNanos) {
+        return maxWaitNanos >= presentNanos / 2;
+    }
+
+    /** What one stream showed. */
+    private record Run(Workers.Result result, long maxWaitNanos, long attempts, long writesDuringStream, long reads,
+                       long streamNanos, long presentNanos, long statsMaxNanos) {
+
+        /**
+         * Whether the run can be judged: it ended in its time box, nothing threw, readers read, the
+         * writer wrote, and it was there for at least the last quarter of the stream.
+         */
+        boolean completed() {
+            return result.finished() && result.firstFailure() == null && reads > 0 && attempts > 0
+                    && presentNanos >= streamNanos / 4;
+        }
+    }
+
+    /**
+     * One stream: {@code readers} reader threads relay the read lock for {@code length}; one writer
+     * tries every {@link #WRITER_PERIOD} until the stream ends, measuring each wait.
+     */
+    private Run stream(Subject subject, int readers, Duration length, long holdNanos, Tracer tracer, String target)
+            throws InterruptedException {
+        ReadWriteLock lock = subject.lock();
+        AtomicLong deadline = new AtomicLong();     // set by the first worker to start: start + length
+        AtomicLong tickets = new AtomicLong();      // entries so far: a reader's ticket is its entry number
+        AtomicLong maxWait = new AtomicLong();
+        AtomicLong attempts = new AtomicLong();
+        AtomicLong firstAttempt = new AtomicLong(); // when the writer first asked, or 0
+        AtomicLong writesDuringStream = new AtomicLong();
+        LongAdder reads = new LongAdder();
+        long[] guarded = new long[1];               // guarded by lock: what the writer writes
+        long patience = READER_PATIENCE.toNanos();
+
+        Workers.Result result = Workers.run(i -> i == 0 ? "writer" : "reader-" + i, readers + 1,
+                length.plus(GRACE), Thread.ofPlatform().factory(), index -> {
+                    long now = System.nanoTime();
+                    deadline.compareAndSet(0, now + length.toNanos());
+                    long end = deadline.get();
+                    if (index == 0) {
+                        // The writer starts once the stream has: its first attempt meets a reader inside.
+                        while (tickets.get() == 0 && System.nanoTime() - end < 0) {
+                            Thread.onSpinWait();
+                        }
+                        while (System.nanoTime() - end < 0) {
+                            long n = attempts.get() + 1;
+                            if (tracer.enabled()) {
+                                tracer.send(target, "write lock (attempt " + n + ")");
+                            }
+                            long t0 = System.nanoTime();
+                            firstAttempt.compareAndSet(0, t0);
+                            lock.writeLock().lockInterruptibly();
+                            long waited = System.nanoTime() - t0;
+                            try {
+                                guarded[0]++;
+                            } finally {
+                                lock.writeLock().unlock();
+                            }
+                            attempts.incrementAndGet();
+                            maxWait.accumulateAndGet(waited, Math::max);
+                            if (t0 + waited - end < 0) {
+                                writesDuringStream.incrementAndGet();
+                            }
+                            if (tracer.enabled()) {
+                                tracer.reply(target, "locked after " + fmt(millis(waited)) + " ms"
+                                        + (t0 + waited - end < 0 ? "" : ", after the stream stopped"));
+                            }
+                            Thread.sleep(WRITER_PERIOD); // pacing between attempts, not synchronisation
+                        }
+                    } else {
+                        int traced = 0;
+                        while (System.nanoTime() - end < 0) {
+                            lock.readLock().lockInterruptibly();
+                            long ticket = tickets.incrementAndGet();
+                            long in = System.nanoTime();
+                            try {
+                                reads.increment();
+                                if (tracer.enabled() && traced < TRACED_ENTRIES_PER_READER) {
+                                    traced++;
+                                    tracer.send(target, "read lock: in (entry " + ticket + ")");
+                                }
+                                // Relay: stay until a later reader is in, unless none can come in.
+                                for (;;) {
+                                    long t = System.nanoTime();
+                                    boolean mayLeave = tickets.get() > ticket
+                                            || subject.readersQueued().getAsBoolean()
+                                            || t - in >= patience || t - end >= 0;
+                                    if (t - in >= holdNanos && mayLeave) {
+                                        break;
+                                    }
+                                    Thread.yield();
+                                }
+                            } finally {
+                                lock.readLock().unlock();
+                            }
+                        }
+                    }
+                });
+        long present = firstAttempt.get() == 0 ? 0 : Math.max(0, deadline.get() - firstAttempt.get());
+        return new Run(result, maxWait.get(), attempts.get(), writesDuringStream.get(), reads.sum(),
+                length.toNanos(), present, subject.writeStats().snapshot().maxNanos());
+    }
+
+    private static double millis(long nanos) {
+        return round1(nanos / 1_000_000.0);
+    }
+
+    private static double round1(double v) {
+        return Math.round(v * 10.0) / 10.0;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+}
