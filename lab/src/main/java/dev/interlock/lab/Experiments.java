@@ -4,6 +4,7 @@ import dev.interlock.lab.experiments.BankTransferExperiment;
 import dev.interlock.lab.experiments.BoundedBufferExperiment;
 import dev.interlock.lab.experiments.ConnectionPoolExperiment;
 import dev.interlock.lab.experiments.DeadlockExperiment;
+import dev.interlock.lab.experiments.LivelockExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReentrancyExperiment;
@@ -25,7 +26,8 @@ public final class Experiments {
             new ProducerConsumerExperiment(),
             new ThreadPoolExperiment(),
             new StarvationExperiment(),
-            new DeadlockExperiment());
+            new DeadlockExperiment(),
+            new LivelockExperiment());
 
     private Experiments() {
     }
