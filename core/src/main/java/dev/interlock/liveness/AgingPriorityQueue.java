@@ -86,13 +86,22 @@ public final class AgingPriorityQueue<E> {
      * (drain: signalAll). No signal is lost to a waiter that gives up: ReentrantLock's conditions
      * make a waiter interrupted after its signal return normally (interrupt status set), and a
      * timed waiter re-checks the queue before it reports a timeout.
+     *
+     * The comparator is a plain class rather than Comparator.comparingLong(...).thenComparingLong(...):
+     * Lincheck's model checker cannot instrument the JDK's lambda classes in java.util.
      */
 
     private record Entry<E>(E element, int priority, long key, long seq) {
     }
 
-    private static final Comparator<Entry<?>> ORDER =
-            Comparator.<Entry<?>>comparingLong(Entry::key).thenComparingLong(Entry::seq);
+    /** Smaller key first, then smaller sequence number. A class, not a lambda chain: see the notes. */
+    private static final class Order implements Comparator<Entry<?>> {
+        @Override
+        public int compare(Entry<?> a, Entry<?> b) {
+            int byKey = Long.compare(a.key(), b.key());
+            return byKey != 0 ? byKey : Long.compare(a.seq(), b.seq());
+        }
+    }
 
     private final long stepNanos;
     private final int capacity;
@@ -101,7 +110,7 @@ public final class AgingPriorityQueue<E> {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
-    private final PriorityQueue<Entry<E>> heap = new PriorityQueue<>(ORDER); // guarded by lock
+    private final PriorityQueue<Entry<E>> heap = new PriorityQueue<>(new Order()); // guarded by lock
     private long nextSeq; // guarded by lock
 
     /**
