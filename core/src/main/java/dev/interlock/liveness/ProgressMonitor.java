@@ -38,8 +38,8 @@ import java.util.function.LongSupplier;
  * <p><b>The rule.</b> A point is <em>stalled</em> at a check when no progress has been seen for at
  * least {@link Builder#stallAfter stallAfter}, measured from the check that last saw its progress
  * count change (or from its registration), and it was busy since the previous check: {@code busy()}
- * was called, or, for a point whose workers never call {@code busy()}, always (such a point is
- * expected to progress all the time, a heartbeat). A stall is reported once, to the
+ * or {@code progress()} was called. A point declared with {@link #registerHeartbeat} is always
+ * busy: it is expected to progress all the time. A stall is reported once, to the
  * {@link Builder#onStall onStall} callback; the point is reported again only after it has progressed
  * and then stalled again. An idle point (registered, neither busy nor progressing) is not stalled:
  * a worker with nothing to do is not livelocked.
@@ -67,15 +67,14 @@ public final class ProgressMonitor implements AutoCloseable {
     /*
      * Implementation notes.
      *
-     * Workers touch only their Point's two AtomicLongs (busy, progress) and, once, the volatile flag
-     * busyTracked. Everything else of a point (the counts seen at the previous check, when progress
+     * Workers touch only their Point's two AtomicLongs (busy, progress). Everything else of a point (the counts seen at the previous check, when progress
      * was last seen, whether the current stall was reported) is checker state, guarded by checkLock.
      *
      * Progress is never lost: a check reads `progress` once; an increment after that read is seen by
      * the next check as a change, which resets the stall. A progress() that returns before a check
      * begins is seen by that check (AtomicLong: the increment happens-before the read that sees it).
-     * Reading `busy` before `progress` is not needed for correctness: a worker's progress() also
-     * counts as busy (busy is incremented first), so a check that sees new progress never reports.
+     * A worker's progress() also counts as busy (busy is incremented first): a point whose workers
+     * only call progress() is judged busy whenever it progressed.
      *
      * Lifecycle: as DeadlockWatchdog's: a stop latch whose timed await paces the monitor's thread.
      */
@@ -128,14 +127,31 @@ public final class ProgressMonitor implements AutoCloseable {
     }
 
     /**
-     * Declares a progress point, judged from now on.
+     * Declares a progress point judged while busy: stalled when {@link Point#busy()} was called since
+     * the previous check and no progress was seen for the threshold. Judged from now on.
      *
      * @param name the point's name in reports; names need not be unique
      * @throws NullPointerException if {@code name} is null
      */
     public Point register(String name) {
+        return add(name, false);
+    }
+
+    /**
+     * Declares a heartbeat: a progress point expected to progress all the time, stalled whenever no
+     * progress was seen for the threshold, busy or not ({@link Point#busy()} only counts attempts).
+     * Judged from now on.
+     *
+     * @param name the point's name in reports; names need not be unique
+     * @throws NullPointerException if {@code name} is null
+     */
+    public Point registerHeartbeat(String name) {
+        return add(name, true);
+    }
+
+    private Point add(String name, boolean heartbeat) {
         Objects.requireNonNull(name, "name");
-        Point p = new Point(this, name, clock.getAsLong());
+        Point p = new Point(this, name, heartbeat, clock.getAsLong());
         points.add(p);
         return p;
     }
@@ -274,7 +290,7 @@ public final class ProgressMonitor implements AutoCloseable {
         private final String name;
         private final AtomicLong busy = new AtomicLong();
         private final AtomicLong progress = new AtomicLong();
-        private volatile boolean busyTracked; // set by the first busy(): judged by busy from then on
+        private final boolean heartbeat;
 
         // Checker state, guarded by monitor.checkLock.
         private long seenBusy;
@@ -282,9 +298,10 @@ public final class ProgressMonitor implements AutoCloseable {
         private long progressSeenAt;
         private boolean reported;
 
-        private Point(ProgressMonitor monitor, String name, long now) {
+        private Point(ProgressMonitor monitor, String name, boolean heartbeat, long now) {
             this.monitor = monitor;
             this.name = name;
+            this.heartbeat = heartbeat;
             this.progressSeenAt = now;
         }
 
@@ -293,11 +310,13 @@ public final class ProgressMonitor implements AutoCloseable {
             return name;
         }
 
+        /** Whether this point is a heartbeat ({@link ProgressMonitor#registerHeartbeat}). */
+        public boolean isHeartbeat() {
+            return heartbeat;
+        }
+
         /** Records an attempt: the workers are busy on this point. */
         public void busy() {
-            if (!busyTracked) {
-                busyTracked = true;
-            }
             busy.incrementAndGet();
         }
 
@@ -322,7 +341,7 @@ public final class ProgressMonitor implements AutoCloseable {
             assert monitor.checkLock.isHeldByCurrentThread();
             long b = busy.get();
             long p = progress.get();
-            boolean wasBusy = !busyTracked || b != seenBusy;
+            boolean wasBusy = heartbeat || b != seenBusy;
             seenBusy = b;
             if (p != seenProgress) {
                 seenProgress = p;

@@ -121,8 +121,9 @@ class ProgressMonitorTest {
     }
 
     @Test
-    void aPointThatNeverCallsBusyIsExpectedToProgressAllTheTime() {
-        ProgressMonitor.Point heartbeat = monitor.register("heartbeat");
+    void aHeartbeatIsStalledWithoutProgressBusyOrNot() {
+        ProgressMonitor.Point heartbeat = monitor.registerHeartbeat("heartbeat");
+        assertThat(heartbeat.isHeartbeat()).isTrue();
         advance(T_NANOS);
         assertThat(monitor.check()).singleElement().satisfies(s -> assertThat(s.point()).isEqualTo("heartbeat"));
         heartbeat.progress();
@@ -133,15 +134,28 @@ class ProgressMonitorTest {
     }
 
     @Test
+    void aPointThatNeverCallsBusyIsNeverStalled() {
+        ProgressMonitor.Point p = monitor.register("p");
+        assertThat(p.isHeartbeat()).isFalse();
+        for (int i = 0; i < 3; i++) {
+            advance(T_NANOS);
+            assertThat(monitor.check()).isEmpty();
+        }
+    }
+
+    @Test
     void onlyTheStalledPointsAreReportedInRegistrationOrder() {
         ProgressMonitor.Point a = monitor.register("a");
         ProgressMonitor.Point b = monitor.register("b");
         ProgressMonitor.Point c = monitor.register("c");
+        ProgressMonitor.Point d = monitor.registerHeartbeat("d");
+        ProgressMonitor.Point e = monitor.register("e");
         advance(T_NANOS);
         a.busy();
         b.progress();
         c.busy();
-        assertThat(monitor.check()).extracting(ProgressMonitor.Stall::point).containsExactly("a", "c");
+        assertThat(monitor.check()).extracting(ProgressMonitor.Stall::point).containsExactly("a", "c", "d");
+        assertThat(e.busyCount()).isZero();
     }
 
     @Test
@@ -184,8 +198,8 @@ class ProgressMonitorTest {
                     seen.add(s.point());
                     throw new IllegalStateException(s.point());
                 }).build();
-        m.register("a");
-        m.register("b");
+        m.registerHeartbeat("a");
+        m.registerHeartbeat("b");
         advance(T_NANOS);
         assertThatThrownBy(m::check).isInstanceOf(IllegalStateException.class).hasMessage("a")
                 .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
@@ -204,7 +218,7 @@ class ProgressMonitorTest {
                     reported.countDown();
                 }).start();
         try {
-            m.register("heartbeat");
+            m.registerHeartbeat("heartbeat");
             assertThat(reported.await(TestThreads.BOUND.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
         } finally {
             assertThat(m.close(TestThreads.BOUND)).as("its thread ended").isTrue();
@@ -235,6 +249,7 @@ class ProgressMonitorTest {
         assertThatThrownBy(() -> ProgressMonitor.builder().stallAfter(T).build())
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> monitor.register(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> monitor.registerHeartbeat(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> monitor.close(null)).isInstanceOf(NullPointerException.class);
     }
 }
