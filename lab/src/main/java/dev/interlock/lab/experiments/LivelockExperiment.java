@@ -148,7 +148,12 @@ public final class LivelockExperiment implements Experiment {
             // The lockstep: the workers that are attempting (registered) look at their second
             // resource together, once each holds its first, and give way together, once both looked.
             // A backing-off worker leaves the lockstep while it pauses.
-            Phaser corridor = new Phaser(2);
+            Phaser corridor = new Phaser(2) {
+                @Override
+                protected boolean onAdvance(int phase, int parties) {
+                    return false;   // never terminate, not even while both workers pause
+                }
+            };
             long windowNanos = timeBox.toNanos();
             Workers.Result result = Workers.run(i -> i == 0 ? "W1" : "W2", 2, timeBox.plusSeconds(5),
                     Thread.ofPlatform().factory(), index -> {
@@ -182,7 +187,11 @@ public final class LivelockExperiment implements Experiment {
 
                             @Override
                             public void looked(boolean got) {
-                                together(corridor, released.get() + windowNanos);
+                                if (got) {
+                                    corridor.arrive();   // holds both: waiting here could block the other
+                                } else {
+                                    together(corridor, released.get() + windowNanos);
+                                }
                             }
 
                             @Override
