@@ -124,20 +124,31 @@ class AgingPriorityQueueLincheckTest {
         }
     }
 
-    /** Model checking with the default budget: 8 to 51 s measured on the shared, loaded machine. */
-    @Test
-    void modelChecking() {
-        LincheckBudget.modelChecking().sequentialSpecification(Model.class).check(Ops.class);
-    }
-
     /**
-     * Stress with 10 of the default 20 scenarios: with the default it took 62 to 67 s on the shared
-     * two-core machine (load 3 to 15), far over the 10 s a Lincheck test may take. Raise it with
-     * {@code -Dinterlock.lincheck.scale}.
+     * Model checking with 200 of the default 500 invocations per scenario and short init/post parts
+     * (2 and 1 operations, enough to fill the capacity of 2): with the defaults it took 8 to 87 s on
+     * the shared two-core machine (load 3 to 20), far over the 10 s a Lincheck test may take. Raise it
+     * with {@code -Dinterlock.lincheck.scale}.
      */
     @Test
+    void modelChecking() {
+        LincheckBudget.modelChecking()
+                .invocationsPerIteration(200 * LincheckBudget.SCALE)
+                .actorsBefore(2)
+                .actorsAfter(1)
+                .sequentialSpecification(Model.class)
+                .check(Ops.class);
+    }
+
+    /** Stress with 10 of the default 20 scenarios, 200 invocations each, short init/post parts: as above. */
+    @Test
     void stress() {
-        LincheckBudget.stress().iterations(10 * LincheckBudget.SCALE)
-                .sequentialSpecification(Model.class).check(Ops.class);
+        LincheckBudget.stress()
+                .iterations(10 * LincheckBudget.SCALE)
+                .invocationsPerIteration(200 * LincheckBudget.SCALE)
+                .actorsBefore(2)
+                .actorsAfter(1)
+                .sequentialSpecification(Model.class)
+                .check(Ops.class);
     }
 }

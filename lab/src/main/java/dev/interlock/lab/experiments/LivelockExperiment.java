@@ -101,6 +101,8 @@ public final class LivelockExperiment implements Experiment {
         notes.add("Polite workers: take your first resource, prepare, and if the other resource is taken, put");
         notes.add("yours back and retry. Nobody ever waits while holding, so there is no deadlock; but retrying at");
         notes.add("once, in step, each sees the other's resource taken on nearly every attempt: busy, no progress.");
+        notes.add("Here the two look at their second resource at the same instant (a lockstep), the worst case made");
+        notes.add("certain; a backing-off worker leaves the lockstep while it pauses.");
         notes.add(String.format(Locale.ROOT, "Measured (immediate retry): %d of %d attempts completed a task (%s%%) in %d ms; "
                         + "the progress monitor reported %d stall(s) of %d+ ms.", broken.completions(), broken.attempts(),
                 percent(broken.completions(), broken.attempts()), broken.millis(), broken.stalls(), STALL_AFTER.toMillis()));
@@ -138,8 +140,8 @@ public final class LivelockExperiment implements Experiment {
                 .onStall(stall -> {
                     stalls.incrementAndGet();
                     firstStallNanos.compareAndSet(-1, System.nanoTime() - registeredAt.get());
-                    tracer.note("progress monitor: no task done for " + stall.stalledFor().toMillis() + " ms, "
-                            + stall.busyCount() + " attempts");
+                    tracer.note("progress monitor: no task done for " + stall.stalledFor().toMillis()
+                            + " ms, attempts so far: " + stall.busyCount());
                 })
                 .start()) {
             ProgressMonitor.Point point = monitor.register("tasks");
