@@ -125,14 +125,16 @@ class AgingPriorityQueueLincheckTest {
     }
 
     /**
-     * Model checking with 200 of the default 500 invocations per scenario and short init/post parts
-     * (2 and 1 operations, enough to fill the capacity of 2): with the defaults it took 8 to 87 s on
-     * the shared two-core machine (load 3 to 20), far over the 10 s a Lincheck test may take. Raise it
-     * with {@code -Dinterlock.lincheck.scale}.
+     * Model checking with 10 of the default 20 scenarios, 200 of the default 500 invocations each,
+     * and short init/post parts (2 and 1 operations, enough to fill the capacity of 2): with the
+     * defaults it took 8 to 87 s on the shared two-core machine (load 3 to 20), with 20 x 200 still
+     * 61 s at load 16, far over the 10 s a Lincheck test may take. Raise it with
+     * {@code -Dinterlock.lincheck.scale}.
      */
     @Test
     void modelChecking() {
         LincheckBudget.modelChecking()
+                .iterations(10 * LincheckBudget.SCALE)
                 .invocationsPerIteration(200 * LincheckBudget.SCALE)
                 .actorsBefore(2)
                 .actorsAfter(1)
@@ -140,7 +142,10 @@ class AgingPriorityQueueLincheckTest {
                 .check(Ops.class);
     }
 
-    /** Stress with 10 of the default 20 scenarios, 200 invocations each, short init/post parts: as above. */
+    /**
+     * Stress with 10 of the default 20 scenarios, 200 invocations each, short init/post parts: 62 to
+     * 67 s with the defaults, 38 s with these at load 16.
+     */
     @Test
     void stress() {
         LincheckBudget.stress()
