@@ -20,5 +20,25 @@
  *       and can interrupt a victim to break it.</li>
  * </ul>
  * The cure, taking several locks in one global order, is {@code dev.interlock.lock.Locks.lockAll}.
+ *
+ * <p>Livelock: threads that stay busy and make no progress.
+ * <ul>
+ *   <li>{@link dev.interlock.liveness.Backoff}: the cure, exponential backoff with full jitter and a
+ *       cap, so that threads that collided retry at different times.</li>
+ *   <li>{@link dev.interlock.liveness.ProgressMonitor}: the detector, declared progress points that
+ *       report "busy but no progress for T", once per stall.</li>
+ * </ul>
+ *
+ * <p>Starvation: a thread that could run but never gets its turn.
+ * <ul>
+ *   <li>Measured per lock after the fact: each {@link dev.interlock.liveness.TrackedLock#waitStats()}
+ *       (max and percentiles of its waits).</li>
+ *   <li>{@link dev.interlock.liveness.StarvationMonitor}: flags a thread waiting for an Interlock lock
+ *       past a threshold while it still waits, once per wait.</li>
+ *   <li>{@link dev.interlock.liveness.AgingPriorityQueue}: the guide's priority aging, a blocking
+ *       priority queue in which waiting raises an element's priority, so no element waits forever
+ *       behind newer, more urgent ones. The fair lock, the other cure, is
+ *       {@code dev.interlock.lock.FairLock}.</li>
+ * </ul>
  */
 package dev.interlock.liveness;

@@ -8,6 +8,7 @@ import dev.interlock.lab.experiments.DeadlockExperiment;
 import dev.interlock.lab.experiments.DoubleCheckedLockingExperiment;
 import dev.interlock.lab.experiments.EventExperiment;
 import dev.interlock.lab.experiments.ImmutableConfigExperiment;
+import dev.interlock.lab.experiments.LivelockExperiment;
 import dev.interlock.lab.experiments.LruCacheExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
@@ -36,6 +37,7 @@ public final class Experiments {
             new ReaderWriterExperiment(),
             new StarvationExperiment(),
             new DeadlockExperiment(),
+            new LivelockExperiment(),
             new SingletonExperiment(),
             new DoubleCheckedLockingExperiment(),
             new ImmutableConfigExperiment(),

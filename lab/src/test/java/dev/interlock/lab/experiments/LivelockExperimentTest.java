@@ -1,0 +1,65 @@
+package dev.interlock.lab.experiments;
+
+import dev.interlock.lab.Report;
+import dev.interlock.lab.Settings;
+import dev.interlock.lab.Variant;
+import dev.interlock.lab.Verdict;
+import dev.interlock.lab.trace.Mermaid;
+import dev.interlock.lab.trace.TraceRecorder;
+import dev.interlock.lab.trace.Tracer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static dev.interlock.lab.experiments.BankTransferExperimentTest.variant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The livelock experiment: Backoff always finishes (CORRECT, no stall reported); the immediate retry
+ * is never CORRECT, and its verdict follows the documented rule, with the progress monitor's report
+ * whenever it is LIVELOCKED for longer than the stall threshold.
+ */
+class LivelockExperimentTest {
+
+    private static final List<String> METRICS = List.of("tasks", "completed", "attempts", "completed %",
+            "stalls reported", "first stall ms", "ms");
+
+    private final LivelockExperiment experiment = new LivelockExperiment();
+    private final Settings settings = new Settings(null, null, null, Duration.ofMillis(600), 42L, false);
+
+    @Test
+    void backoffCompletesEveryTaskWithoutAStall() throws InterruptedException {
+        Report report = experiment.run(settings, Tracer.OFF);
+        assertThat(report.variants()).extracting(Variant::name).containsExactly("immediate retry (broken)", "Backoff");
+        Variant v = variant(report, "Backoff");
+        assertThat(v.verdict()).isEqualTo(Verdict.CORRECT);
+        assertThat(v.metrics()).containsKeys(METRICS.toArray(String[]::new));
+        assertThat(v.metrics().get("completed")).isEqualTo(v.metrics().get("tasks"));
+        assertThat((Long) v.metrics().get("attempts")).isGreaterThanOrEqualTo((Long) v.metrics().get("completed"));
+    }
+
+    @Test
+    void immediateRetryIsNeverCorrectAndItsVerdictFollowsTheRule() throws InterruptedException {
+        Report report = experiment.run(settings, Tracer.OFF);
+        Variant v = variant(report, "immediate retry (broken)");
+        assertThat(v.metrics()).containsKeys(METRICS.toArray(String[]::new));
+        assertThat(v.verdict()).isIn(Verdict.LIVELOCKED, Verdict.INCONCLUSIVE);
+        long attempts = (Long) v.metrics().get("attempts");
+        long completed = (Long) v.metrics().get("completed");
+        boolean livelocked = completed < (Long) v.metrics().get("tasks")
+                && attempts >= LivelockExperiment.MIN_ATTEMPTS
+                && completed * 100.0 < LivelockExperiment.LIVELOCK_PERCENT * attempts;
+        assertThat(v.verdict() == Verdict.LIVELOCKED).isEqualTo(livelocked);
+    }
+
+    @Test
+    void traceHasAPhasePerVariantAndShowsWorkersGivingWay() throws InterruptedException {
+        TraceRecorder recorder = new TraceRecorder(400, 60);
+        Report report = experiment.run(settings.withTracing(true), recorder);
+        assertThat(variant(report, "Backoff").verdict()).isEqualTo(Verdict.CORRECT);
+        String diagram = Mermaid.sequenceDiagram(recorder.events(), recorder.dropped());
+        assertThat(diagram).containsSubsequence("immediate retry (broken)", "Backoff")
+                .contains("->>A: lock", "A-->>W1: locked", "tryLock: free", "task done");
+    }
+}
