@@ -427,9 +427,12 @@ class LruCacheTest {
                 }));
             }
             loaderEntered.await();
-            // Every other caller is now parked waiting for the one load (none may start its own).
+            // Every caller is now parked on a latch: the loader on releaseLoader, the others on the
+            // load's latch (none may start its own load). Parked on the cache's lock is not enough:
+            // such a thread has not reached the load yet and could still find the value cached.
             for (Thread t : started) {
-                TestThreads.awaitBlocked(t);
+                TestThreads.awaitBlockedOn(t, b -> b.getClass().getName().startsWith(CountDownLatch.class.getName()),
+                        "a CountDownLatch");
             }
             releaseLoader.countDown();
         }
@@ -469,7 +472,7 @@ class LruCacheTest {
                     failures.add(e);
                 }
             });
-            TestThreads.awaitBlocked(waiter);
+            awaitWaitingForLoad(waiter);
             releaseLoader.countDown();
         }
         assertThat(failures).hasSize(2).allSatisfy(e -> assertThat(e).isSameAs(boom));
@@ -528,9 +531,9 @@ class LruCacheTest {
                 got.set(c.computeIfAbsent(1, k -> "must not load"));
                 interruptedAfter.set(Thread.currentThread().isInterrupted());
             });
-            TestThreads.awaitBlocked(waiter);
+            awaitWaitingForLoad(waiter);
             waiter.interrupt();
-            TestThreads.awaitBlocked(waiter); // still waiting after the interrupt
+            awaitWaitingForLoad(waiter); // still waiting after the interrupt
             releaseLoader.countDown();
         }
         assertThat(got.get()).isEqualTo("v");
@@ -563,7 +566,7 @@ class LruCacheTest {
                     interruptedWaiter.set(e);
                 }
             });
-            TestThreads.awaitBlocked(waiter);
+            awaitWaitingForLoad(waiter);
             waiter.interrupt();
             waiter.join(TestThreads.BOUND.toMillis());
             releaseLoader.countDown();
@@ -597,5 +600,11 @@ class LruCacheTest {
         LruCache<Integer, String> c = new LruCache<>(3);
         c.put(1, "a");
         assertThat(c.toString()).isEqualTo("LruCache[size=1, capacity=3]");
+    }
+
+    /** Waits until {@code t} is parked on a load's latch (not merely on the cache's lock). */
+    private static void awaitWaitingForLoad(Thread t) {
+        TestThreads.awaitBlockedOn(t, b -> b.getClass().getName().startsWith(CountDownLatch.class.getName()),
+                "a load's CountDownLatch");
     }
 }
