@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -208,16 +206,14 @@ public final class DeadlockWatchdog implements AutoCloseable {
     private final ThreadMXBean mx;                                        // null: JDK locks not watched
     private final ReentrantLock scanLock = new ReentrantLock();
     private Set<Set<LinkKey>> reported = Set.of();                        // guarded by scanLock
-    private final ReentrantLock lifecycle = new ReentrantLock();
-    private Thread thread;                                                // guarded by lifecycle
-    private boolean closed;                                               // guarded by lifecycle
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final PeriodicCheck periodic;
 
     private DeadlockWatchdog(Builder b) {
         this.periodNanos = b.period.toNanos();
         this.callback = b.callback;
         this.recovery = b.recovery;
         this.threadName = b.threadName;
+        this.periodic = new PeriodicCheck(threadName, periodNanos, this::scanNow);
         this.mx = b.jdkLocks ? ManagementFactory.getThreadMXBean() : null;
     }
 
@@ -233,16 +229,8 @@ public final class DeadlockWatchdog implements AutoCloseable {
      * @throws IllegalStateException if it was started or closed before
      */
     public DeadlockWatchdog start() {
-        lifecycle.lock();
-        try {
-            if (closed || thread != null) {
-                throw new IllegalStateException(closed ? "closed" : "already started");
-            }
-            thread = Thread.ofPlatform().name(threadName).daemon().start(this::watch);
-            return this;
-        } finally {
-            lifecycle.unlock();
-        }
+        periodic.start();
+        return this;
     }
 
     /**
@@ -300,28 +288,6 @@ public final class DeadlockWatchdog implements AutoCloseable {
         return first;
     }
 
-    private void watch() {
-        try {
-            while (!stop.await(periodNanos, TimeUnit.NANOSECONDS)) {
-                try {
-                    scanNow();
-                } catch (RuntimeException e) {
-                    Thread self = Thread.currentThread();
-                    self.getUncaughtExceptionHandler().uncaughtException(self, e);
-                }
-            }
-        } catch (InterruptedException e) {
-            // Interrupting the watchdog's own thread stops it, like close(); nothing is waiting on it.
-        } finally {
-            lifecycle.lock();
-            try {
-                closed = true; // however the thread ends, the watchdog is stopped for good
-            } finally {
-                lifecycle.unlock();
-            }
-        }
-    }
-
     /**
      * Stops the watchdog and waits for its thread to finish its current scan (callbacks included).
      * Idempotent. If the calling thread is interrupted while waiting, it stops waiting and keeps its
@@ -329,11 +295,7 @@ public final class DeadlockWatchdog implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            close(Duration.ofNanos(Long.MAX_VALUE));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        periodic.close();
     }
 
     /**
@@ -345,32 +307,14 @@ public final class DeadlockWatchdog implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting; the watchdog is stopped regardless
      */
     public boolean close(Duration timeout) throws InterruptedException {
-        Objects.requireNonNull(timeout, "timeout");
-        Thread t;
-        lifecycle.lock();
-        try {
-            closed = true;
-            t = thread;
-        } finally {
-            lifecycle.unlock();
-        }
-        stop.countDown();
-        if (t == null || t == Thread.currentThread()) {
-            return true;
-        }
-        return t.join(timeout.isNegative() ? Duration.ZERO : timeout);
+        return periodic.close(timeout);
     }
 
     @Override
     public String toString() {
-        lifecycle.lock();
-        try {
-            return "DeadlockWatchdog[" + (closed ? "closed" : thread != null ? "running" : "not started")
-                    + ", period " + Duration.ofNanos(periodNanos) + (mx != null ? ", JDK and Interlock locks" : ", Interlock locks")
-                    + "]";
-        } finally {
-            lifecycle.unlock();
-        }
+        return "DeadlockWatchdog[" + periodic.state()
+                + ", period " + Duration.ofNanos(periodNanos) + (mx != null ? ", JDK and Interlock locks" : ", Interlock locks")
+                + "]";
     }
 
     // ---- one scan ----------------------------------------------------------------------------------

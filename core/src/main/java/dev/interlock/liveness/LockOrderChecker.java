@@ -100,8 +100,10 @@ import java.util.function.Consumer;
  * {@link TrackedLock}: an uncontended acquisition is a timed {@code tryLock} of the underlying JDK
  * lock and a counter increment; a blocking one also a {@link WaitRegistry} insertion and removal.
  * The issue sets no target; {@code bench/.../LockOrderCheckerBench} compares both policies with a
- * plain {@code ReentrantLock}. [PLACEHOLDER until the lead's measurement] Measured: see
- * docs/benchmarks.md.
+ * plain {@code ReentrantLock}. Measured on 2026-11-26 (JDK 25, 2-core VM, one thread): a lock and
+ * unlock took 23 ns checked, 19 ns disabled and 13 ns for a plain {@code ReentrantLock} (0.58x and
+ * 0.70x its throughput); a nested pair, 48, 39 and 26 ns (0.55x, 0.67x). So about 10 ns per checked
+ * acquisition. Details in docs/benchmarks.md.
  *
  * <p><b>Memory.</b> A checker keeps every edge it has seen for its whole life, each with a stack of at
  * most {@value #MAX_STACK_FRAMES} frames: at most {@code locks * (locks - 1)} edges, in practice

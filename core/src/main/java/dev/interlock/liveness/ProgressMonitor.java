@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -76,7 +74,7 @@ public final class ProgressMonitor implements AutoCloseable {
      * A worker's progress() also counts as busy (busy is incremented first): a point whose workers
      * only call progress() is judged busy whenever it progressed.
      *
-     * Lifecycle: as DeadlockWatchdog's: a stop latch whose timed await paces the monitor's thread.
+     * Lifecycle: PeriodicCheck (a stop latch whose timed await paces the monitor's thread).
      */
 
     /** The default time between two checks of a started monitor, in milliseconds. */
@@ -108,10 +106,7 @@ public final class ProgressMonitor implements AutoCloseable {
     private final String threadName;
     private final CopyOnWriteArrayList<Point> points = new CopyOnWriteArrayList<>();
     private final ReentrantLock checkLock = new ReentrantLock();
-    private final ReentrantLock lifecycle = new ReentrantLock();
-    private Thread thread;  // guarded by lifecycle
-    private boolean closed; // guarded by lifecycle
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final PeriodicCheck periodic;
 
     private ProgressMonitor(Builder b) {
         this.stallAfterNanos = Builder.saturatedNanos(b.stallAfter);
@@ -119,6 +114,7 @@ public final class ProgressMonitor implements AutoCloseable {
         this.callback = b.callback;
         this.clock = b.clock;
         this.threadName = b.threadName;
+        this.periodic = new PeriodicCheck(threadName, periodNanos, this::check);
     }
 
     /** A builder: {@code stallAfter} and {@code onStall} are required; the period defaults to one second. */
@@ -180,21 +176,7 @@ public final class ProgressMonitor implements AutoCloseable {
                     fresh.add(s);
                 }
             }
-            RuntimeException failure = null;
-            for (Stall s : fresh) {
-                try {
-                    callback.accept(s);
-                } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else if (failure != e) {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            PeriodicCheck.deliverAll(fresh, callback);
             return fresh;
         } finally {
             checkLock.unlock();
@@ -208,31 +190,8 @@ public final class ProgressMonitor implements AutoCloseable {
      * @throws IllegalStateException if it was started or closed before
      */
     public ProgressMonitor start() {
-        lifecycle.lock();
-        try {
-            if (closed || thread != null) {
-                throw new IllegalStateException(closed ? "closed" : "already started");
-            }
-            thread = Thread.ofPlatform().name(threadName).daemon().start(this::run);
-            return this;
-        } finally {
-            lifecycle.unlock();
-        }
-    }
-
-    private void run() {
-        try {
-            while (!stop.await(periodNanos, TimeUnit.NANOSECONDS)) {
-                try {
-                    check();
-                } catch (RuntimeException e) {
-                    Thread self = Thread.currentThread();
-                    self.getUncaughtExceptionHandler().uncaughtException(self, e);
-                }
-            }
-        } catch (InterruptedException e) {
-            // Interrupting the monitor's own thread stops it, like close(); nothing waits on it.
-        }
+        periodic.start();
+        return this;
     }
 
     /**
@@ -242,11 +201,7 @@ public final class ProgressMonitor implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            close(Duration.ofNanos(Long.MAX_VALUE));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        periodic.close();
     }
 
     /**
@@ -258,20 +213,7 @@ public final class ProgressMonitor implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting; the monitor is stopped regardless
      */
     public boolean close(Duration timeout) throws InterruptedException {
-        Objects.requireNonNull(timeout, "timeout");
-        Thread t;
-        lifecycle.lock();
-        try {
-            closed = true;
-            t = thread;
-        } finally {
-            lifecycle.unlock();
-        }
-        stop.countDown();
-        if (t == null || t == Thread.currentThread()) {
-            return true;
-        }
-        return t.join(timeout.isNegative() ? Duration.ZERO : timeout);
+        return periodic.close(timeout);
     }
 
     @Override

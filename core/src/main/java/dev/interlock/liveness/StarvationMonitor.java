@@ -7,8 +7,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -60,7 +58,7 @@ public final class StarvationMonitor implements AutoCloseable {
      * Implementation notes: a WaitRegistry.Wait record lives for one blocking acquisition and is never
      * reused, so "once per wait" is "once per record", by identity. `reported` holds the records
      * reported and still present at the last check; each check replaces it by those still present, so
-     * it never holds more than the waits in progress. Lifecycle as DeadlockWatchdog's.
+     * it never holds more than the waits in progress. Lifecycle: PeriodicCheck.
      */
 
     /** The default time between two checks of a started monitor, in milliseconds. */
@@ -101,10 +99,7 @@ public final class StarvationMonitor implements AutoCloseable {
     private final String threadName;
     private final ReentrantLock checkLock = new ReentrantLock();
     private Set<WaitRegistry.Wait> reported = Set.of(); // guarded by checkLock
-    private final ReentrantLock lifecycle = new ReentrantLock();
-    private Thread thread;  // guarded by lifecycle
-    private boolean closed; // guarded by lifecycle
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final PeriodicCheck periodic;
 
     private StarvationMonitor(Builder b) {
         this.thresholdNanos = ProgressMonitor.Builder.saturatedNanos(b.threshold);
@@ -113,6 +108,7 @@ public final class StarvationMonitor implements AutoCloseable {
         this.clock = b.clock;
         this.only = b.locks;
         this.threadName = b.threadName;
+        this.periodic = new PeriodicCheck(threadName, periodNanos, this::check);
     }
 
     /** A builder: {@code threshold} and {@code onStarving} are required; the period defaults to one second. */
@@ -148,21 +144,7 @@ public final class StarvationMonitor implements AutoCloseable {
             }
             reported = still;
             fresh.sort((a, b) -> Long.compare(b.waitedNanos(), a.waitedNanos()));
-            RuntimeException failure = null;
-            for (Starving s : fresh) {
-                try {
-                    callback.accept(s);
-                } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else if (failure != e) {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            PeriodicCheck.deliverAll(fresh, callback);
             return fresh;
         } finally {
             checkLock.unlock();
@@ -176,31 +158,8 @@ public final class StarvationMonitor implements AutoCloseable {
      * @throws IllegalStateException if it was started or closed before
      */
     public StarvationMonitor start() {
-        lifecycle.lock();
-        try {
-            if (closed || thread != null) {
-                throw new IllegalStateException(closed ? "closed" : "already started");
-            }
-            thread = Thread.ofPlatform().name(threadName).daemon().start(this::run);
-            return this;
-        } finally {
-            lifecycle.unlock();
-        }
-    }
-
-    private void run() {
-        try {
-            while (!stop.await(periodNanos, TimeUnit.NANOSECONDS)) {
-                try {
-                    check();
-                } catch (RuntimeException e) {
-                    Thread self = Thread.currentThread();
-                    self.getUncaughtExceptionHandler().uncaughtException(self, e);
-                }
-            }
-        } catch (InterruptedException e) {
-            // Interrupting the monitor's own thread stops it, like close(); nothing waits on it.
-        }
+        periodic.start();
+        return this;
     }
 
     /**
@@ -210,11 +169,7 @@ public final class StarvationMonitor implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            close(Duration.ofNanos(Long.MAX_VALUE));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        periodic.close();
     }
 
     /**
@@ -226,20 +181,7 @@ public final class StarvationMonitor implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting; the monitor is stopped regardless
      */
     public boolean close(Duration timeout) throws InterruptedException {
-        Objects.requireNonNull(timeout, "timeout");
-        Thread t;
-        lifecycle.lock();
-        try {
-            closed = true;
-            t = thread;
-        } finally {
-            lifecycle.unlock();
-        }
-        stop.countDown();
-        if (t == null || t == Thread.currentThread()) {
-            return true;
-        }
-        return t.join(timeout.isNegative() ? Duration.ZERO : timeout);
+        return periodic.close(timeout);
     }
 
     @Override
