@@ -18,6 +18,7 @@ import dev.interlock.lab.experiments.SingletonExperiment;
 import dev.interlock.lab.experiments.StarvationExperiment;
 import dev.interlock.lab.experiments.StripedMapExperiment;
 import dev.interlock.lab.experiments.ThreadPoolExperiment;
+import dev.interlock.lab.experiments.ThreadSafeCacheExperiment;
 
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,7 @@ public final class Experiments {
             new ProducerConsumerExperiment(),
             new ThreadPoolExperiment(),
             new ReaderWriterExperiment(),
+            new ThreadSafeCacheExperiment(),
             new StarvationExperiment(),
             new DeadlockExperiment(),
             new LivelockExperiment(),
