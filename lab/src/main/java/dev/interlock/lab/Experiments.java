@@ -10,6 +10,7 @@ import dev.interlock.lab.experiments.EventExperiment;
 import dev.interlock.lab.experiments.ImmutableConfigExperiment;
 import dev.interlock.lab.experiments.LivelockExperiment;
 import dev.interlock.lab.experiments.LruCacheExperiment;
+import dev.interlock.lab.experiments.PriorityAgingExperiment;
 import dev.interlock.lab.experiments.ProducerConsumerExperiment;
 import dev.interlock.lab.experiments.RaceCounterExperiment;
 import dev.interlock.lab.experiments.ReaderWriterExperiment;
@@ -38,6 +39,7 @@ public final class Experiments {
             new ReaderWriterExperiment(),
             new ThreadSafeCacheExperiment(),
             new StarvationExperiment(),
+            new PriorityAgingExperiment(),
             new DeadlockExperiment(),
             new LivelockExperiment(),
             new SingletonExperiment(),
