@@ -5,6 +5,7 @@ import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.locks.ReadWriteLock;
@@ -85,6 +86,14 @@ class ReadMostlyCacheLincheckTest {
         return LincheckBudget.modelChecking().iterations(10 * LincheckBudget.SCALE);
     }
 
+    /**
+     * Half the default stress iterations: three locks times two modes made this the suite's slowest
+     * Lincheck class (90 s on a quiet 2-core machine); scaled like the defaults.
+     */
+    private static StressOptions stress() {
+        return LincheckBudget.stress().iterations(10 * LincheckBudget.SCALE);
+    }
+
     @Test
     void readerPreferringModelChecking() {
         modelChecking().check(OnReaderPreferring.class);
@@ -92,7 +101,7 @@ class ReadMostlyCacheLincheckTest {
 
     @Test
     void readerPreferringStress() {
-        LincheckBudget.stress().check(OnReaderPreferring.class);
+        stress().check(OnReaderPreferring.class);
     }
 
     @Test
@@ -102,7 +111,7 @@ class ReadMostlyCacheLincheckTest {
 
     @Test
     void writerPreferringStress() {
-        LincheckBudget.stress().check(OnWriterPreferring.class);
+        stress().check(OnWriterPreferring.class);
     }
 
     @Test
@@ -112,6 +121,6 @@ class ReadMostlyCacheLincheckTest {
 
     @Test
     void phaseFairStress() {
-        LincheckBudget.stress().check(OnPhaseFair.class);
+        stress().check(OnPhaseFair.class);
     }
 }
