@@ -69,7 +69,9 @@ class BoundedBufferExperimentTest {
 
     @Test
     void traceRecordsPutsAndTakesOnTinySettings() throws InterruptedException {
-        TraceRecorder recorder = new TraceRecorder(1_000);
+        // A per-phase budget, as the lab uses: the broken variant can fill any total budget on its own
+        // (its woken consumers spin), which left the BoundedBuffer phase with no events at all.
+        TraceRecorder recorder = new TraceRecorder(2_000, 200);
         Report report = new BoundedBufferExperiment().run(Settings.defaults().withTracing(true), recorder);
         assertThat(report.setup()).contains("items per producer=2", "capacity=2");
         assertThat(recorder.events()).filteredOn(e -> "BoundedBuffer".equals(e.other()))

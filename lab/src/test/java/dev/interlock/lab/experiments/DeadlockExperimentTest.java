@@ -56,7 +56,7 @@ class DeadlockExperimentTest {
 
     @Test
     void theTraceShowsTheCycleTheReportAndTheVictim() throws InterruptedException {
-        TraceRecorder recorder = new TraceRecorder(1_000);
+        TraceRecorder recorder = new TraceRecorder(2_000, 200); // per phase, as the lab does
         Report report = experiment.run(new Settings(null, null, null, null, 42L, true), recorder);
         assertThat(variant(report, "inverted order (broken)").verdict()).isEqualTo(Verdict.DEADLOCKED);
         String diagram = Mermaid.sequenceDiagram(recorder.events(), recorder.dropped());

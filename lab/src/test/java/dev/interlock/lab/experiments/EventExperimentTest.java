@@ -35,7 +35,7 @@ class EventExperimentTest {
 
     @Test
     void traceShowsAwaitsAndSetsPerVariant() throws Exception {
-        TraceRecorder recorder = new TraceRecorder(1_000);
+        TraceRecorder recorder = new TraceRecorder(2_000, 200); // per phase, as the lab does
         Report r = new EventExperiment().run(Settings.defaults().withTracing(true), recorder);
         assertThat(r.setup()).contains("rounds=2");
         assertThat(recorder.events()).extracting(TraceRecorder.Event::text).contains("await", "set", "released");

@@ -31,7 +31,7 @@ class PriorityAgingExperimentTest {
 
     @Test
     void traceShowsTheBackgroundJobsFate() throws Exception {
-        TraceRecorder recorder = new TraceRecorder(1_000);
+        TraceRecorder recorder = new TraceRecorder(2_000, 200); // per phase, as the lab does
         new PriorityAgingExperiment().run(Settings.defaults().withTracing(true), recorder);
         assertThat(recorder.events()).extracting(TraceRecorder.Event::text)
                 .contains("offer background job", "background job served only after the stream")

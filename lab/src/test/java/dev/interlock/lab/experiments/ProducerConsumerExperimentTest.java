@@ -78,7 +78,7 @@ class ProducerConsumerExperimentTest {
 
     @Test
     void traceShowsTheFullBufferTheCloseAndTheLeftoversOnTinySettings() throws InterruptedException {
-        TraceRecorder recorder = new TraceRecorder(1_000);
+        TraceRecorder recorder = new TraceRecorder(2_000, 200); // per phase, as the lab does
         Report report = new ProducerConsumerExperiment().run(Settings.defaults().withTracing(true), recorder);
         assertThat(report.setup()).contains("items per producer=2", "capacity=2", "4 producers");
         assertThat(recorder.events()).extracting(TraceRecorder.Event::text).contains(

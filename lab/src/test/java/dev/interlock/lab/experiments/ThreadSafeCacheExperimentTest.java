@@ -34,7 +34,7 @@ class ThreadSafeCacheExperimentTest {
 
     @Test
     void traceShowsLookupsAndLoadsPerVariant() throws Exception {
-        TraceRecorder recorder = new TraceRecorder(1_000);
+        TraceRecorder recorder = new TraceRecorder(2_000, 200); // per phase, as the lab does
         Report r = new ThreadSafeCacheExperiment().run(Settings.defaults().withTracing(true), recorder);
         assertThat(r.setup()).contains("keys=3");
         assertThat(recorder.events()).extracting(TraceRecorder.Event::text)
