@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The guide's chapter 5: one batch of small tasks, one in {@value #FAIL_EVERY} of which throws, run
@@ -220,6 +221,10 @@ public final class ThreadPoolExperiment implements Experiment {
             Workers.Result result = runSubmitter(s, () -> {
                 submitAll(s, batch, pool);
                 batch.done.await();
+                // A failing task counts down before it throws, so its worker may still be dying. TPE
+                // replaces a dead worker only while it is not shut down, and the uncaught-exception
+                // handler runs after that replacement: wait for every failure to reach a handler.
+                batch.awaitFailuresDelivered(factory, s.timeBox());
                 poolAtEnd[0] = pool.getPoolSize();
                 pool.shutdown();
                 pool.awaitTermination(s.timeBox().toMillis(), TimeUnit.MILLISECONDS);
@@ -268,7 +273,7 @@ public final class ThreadPoolExperiment implements Experiment {
             try {
                 executor.execute(batch.task(id));
             } catch (TaskFailure ranInTheCallerAndFailed) {
-                // counted by the task itself
+                batch.callerFailures.increment(); // counted by the task itself; no worker died
             }
         }
     }
@@ -317,6 +322,7 @@ public final class ThreadPoolExperiment implements Experiment {
         final LongAdder ranSum = new LongAdder();
         final LongAdder failed = new LongAdder();
         final LongAdder sawInterrupt = new LongAdder();
+        final LongAdder callerFailures = new LongAdder();
         final CountDownLatch done;
 
         Batch(Setup setup, String target, boolean traceTasks) {
@@ -325,6 +331,23 @@ public final class ThreadPoolExperiment implements Experiment {
             this.taskTracer = traceTasks ? setup.tracer() : Tracer.OFF;
             this.runs = new AtomicIntegerArray(setup.tasks());
             this.done = new CountDownLatch(setup.tasks());
+        }
+
+        /** The number of tasks in this batch that throw. */
+        int expectedFailures() {
+            return setup.tasks() / setup.failEvery();
+        }
+
+        /**
+         * Waits, at most {@code bound}, until every failing task has either failed in the submitter
+         * (caller runs) or reached its worker thread's uncaught-exception handler.
+         */
+        void awaitFailuresDelivered(CountingFactory factory, Duration bound) {
+            long deadline = System.nanoTime() + bound.toNanos();
+            while (factory.uncaught.sum() + callerFailures.sum() < expectedFailures()
+                    && System.nanoTime() - deadline < 0 && !Thread.currentThread().isInterrupted()) {
+                LockSupport.parkNanos(100_000L);
+            }
         }
 
         void traceSubmit(String action) {

@@ -58,7 +58,8 @@ class ThreadPoolExperimentTest {
         assertThat(variants.get("FixedThreadPool").metrics()).containsEntry("threads", (long) THREADS)
                 .containsEntry("pool at end", (long) THREADS);
         // ThreadPoolExecutor: a worker killed by a task's exception is replaced by a new thread.
-        assertThat(variants.get("ThreadPoolExecutor").metrics()).containsEntry("threads", THREADS + FAILURES);
+        assertThat(variants.get("ThreadPoolExecutor").metrics()).containsEntry("threads", THREADS + FAILURES)
+                .containsEntry("pool at end", (long) THREADS);
     }
 
     @Test
