@@ -1,90 +1,99 @@
 package dev.interlock.lock;
 
+import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A unique rank for every object it is shown, assigned on first sight and kept while the object is
  * reachable: the global order in which {@link Locks#lockAll} takes locks.
  *
- * <p>Thread-safe. Ranks are distinct for distinct objects (a sequence, never reused) and stable for
- * an object's life; they compare objects by identity, whatever their {@code equals}. Memory: one
- * small entry per ranked object, held weakly: an entry goes when its object is collected.
+ * <p>Thread-safe and non-blocking for objects already ranked. Ranks are distinct for distinct
+ * objects (a sequence, never reused) and stable for an object's life; they compare objects by
+ * identity, whatever their {@code equals}. Memory: one small entry per ranked object, held weakly:
+ * an entry goes when its object is collected.
  */
 final class LockRanks {
 
     /*
-     * Implementation notes: a HashMap from weak identity keys to ranks, guarded by LOCK. A key hashes
-     * by the object's identity hash and equals another key whose referent is the same object (a key
-     * whose referent is gone equals only itself), so a fresh key made for a lookup finds the stored
-     * one. Collected objects' keys arrive on STALE and are removed (by identity) at the next call.
+     * Implementation notes: a ConcurrentHashMap from identity keys to ranks. Stored keys are weak
+     * (WeakKey); lookups use a plain, short-lived Probe. Both kinds hash by the referent's identity
+     * hash and are equal when their referents are the same live object; a stored key whose referent
+     * is gone equals only itself, so equality stays symmetric and a dead entry is never found by a
+     * lookup. A first sight assigns the next number of NEXT inside computeIfAbsent, so two threads
+     * ranking one new object at once agree on one rank. A rank entry is removed only after its
+     * referent is collected (its key arrives on STALE), so a reachable object keeps its rank.
      * identityHashCode only picks a hash bucket here: the order is the rank.
      */
 
-    private static final ReentrantLock LOCK = new ReentrantLock();
-    private static final Map<Key, Long> RANKS = new HashMap<>();            // guarded by LOCK
-    private static final ReferenceQueue<Object> STALE = new ReferenceQueue<>(); // drained under LOCK
-    private static long next = 1;                                           // guarded by LOCK
+    private static final ConcurrentHashMap<Key, Long> RANKS = new ConcurrentHashMap<>();
+    private static final ReferenceQueue<Object> STALE = new ReferenceQueue<>();
+    private static final AtomicLong NEXT = new AtomicLong(1);
 
     private LockRanks() {
     }
 
     /** The ranks of {@code objects}, in their order; every element is non-null. */
     static long[] ranksOf(Object[] objects) {
+        expungeStale();
         long[] ranks = new long[objects.length];
-        LOCK.lock();
-        try {
-            expungeStale();
-            for (int i = 0; i < objects.length; i++) {
-                ranks[i] = rankLocked(objects[i]);
-            }
-        } finally {
-            LOCK.unlock();
+        for (int i = 0; i < objects.length; i++) {
+            ranks[i] = rankOf(objects[i]);
         }
         return ranks;
     }
 
     /** How many objects have a rank now (collected ones may linger until the next call); for tests. */
     static int size() {
-        LOCK.lock();
-        try {
-            expungeStale();
-            return RANKS.size();
-        } finally {
-            LOCK.unlock();
-        }
+        expungeStale();
+        return RANKS.size();
     }
 
-    /** Call only when holding LOCK. */
-    private static long rankLocked(Object object) {
-        assert LOCK.isHeldByCurrentThread();
-        Long rank = RANKS.get(new Key(object, null));
+    private static long rankOf(Object object) {
+        Long rank = RANKS.get(new Probe(object));
         if (rank == null) {
-            rank = next++;
-            RANKS.put(new Key(object, STALE), rank);
+            rank = RANKS.computeIfAbsent(new WeakKey(object, STALE), key -> NEXT.getAndIncrement());
         }
         return rank;
     }
 
-    /** Call only when holding LOCK. */
     private static void expungeStale() {
-        assert LOCK.isHeldByCurrentThread();
-        java.lang.ref.Reference<?> stale;
+        Reference<?> stale;
         while ((stale = STALE.poll()) != null) {
-            RANKS.remove(stale);
+            RANKS.remove((WeakKey) stale);
         }
     }
 
-    /** A weak reference compared by the referent's identity. */
-    private static final class Key extends WeakReference<Object> {
+    /** A map key: equal to another when both refer to the same live object. */
+    private interface Key {
+        Object referent();
+    }
+
+    private static boolean sameReferent(Key self, Object other) {
+        if (self == other) {
+            return true;
+        }
+        if (!(other instanceof Key key)) {
+            return false;
+        }
+        Object referent = self.referent();
+        return referent != null && referent == key.referent();
+    }
+
+    /** A stored key: holds its object weakly. */
+    private static final class WeakKey extends WeakReference<Object> implements Key {
         private final int hash;
 
-        Key(Object referent, ReferenceQueue<Object> queue) {
+        WeakKey(Object referent, ReferenceQueue<Object> queue) {
             super(referent, queue);
             this.hash = System.identityHashCode(referent);
+        }
+
+        @Override
+        public Object referent() {
+            return get();
         }
 
         @Override
@@ -94,14 +103,20 @@ final class LockRanks {
 
         @Override
         public boolean equals(Object o) {
-            if (this == o) {
-                return true;
-            }
-            if (!(o instanceof Key other)) {
-                return false;
-            }
-            Object referent = get();
-            return referent != null && referent == other.get();
+            return sameReferent(this, o);
+        }
+    }
+
+    /** A lookup key, alive for one lookup. */
+    private record Probe(Object referent) implements Key {
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(referent);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return sameReferent(this, o);
         }
     }
 }

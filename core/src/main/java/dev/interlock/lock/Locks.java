@@ -64,9 +64,9 @@ import java.util.concurrent.locks.Lock;
  * wait. Do not pass both halves of one {@link java.util.concurrent.locks.ReadWriteLock}: if its read
  * lock ranks first, the write lock is never granted to the reader, and the call can only time out.
  *
- * <p><b>Cost.</b> One lookup of every lock's rank in a weak identity map guarded by one lock (an
- * uncontended lock acquisition and a hash lookup per lock), a sort, then one timed {@code tryLock}
- * per lock; a rank entry per lock ever passed, kept while the lock is reachable.
+ * <p><b>Cost.</b> One lock-free lookup of every lock's rank in a weak identity map (a lock seen for
+ * the first time is added), a sort, then one timed {@code tryLock} per lock; a rank entry per lock
+ * ever passed, kept while the lock is reachable.
  *
  * <p><b>Memory effects.</b> Those of the locks: each lock's acquisition and release as if taken and
  * released one by one.
@@ -94,6 +94,8 @@ public final class Locks {
     static final long BASE_BACKOFF_NANOS = 20_000;
     /** The largest backoff cap, in nanoseconds: 10 ms. */
     static final long MAX_BACKOFF_NANOS = 10_000_000;
+    /** Up to this many locks are ordered by an insertion sort, more by a merge sort. */
+    private static final int INSERTION_SORT_MAX = 32;
 
     private Locks() {
     }
@@ -214,11 +216,25 @@ public final class Locks {
             Objects.requireNonNull(copy[i], "locks[" + i + "]");
         }
         long[] ranks = LockRanks.ranksOf(copy);
-        Integer[] order = new Integer[copy.length];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, Comparator.comparingLong(i -> ranks[i]));
-        Lock[] sorted = new Lock[copy.length];
-        for (int i = 0; i < order.length; i++) {
+        int n = copy.length;
+        int[] order = new int[n];
+        if (n <= INSERTION_SORT_MAX) { // the usual case: a few locks, no boxing
+            for (int i = 0; i < n; i++) {
+                int j = i;
+                while (j > 0 && ranks[order[j - 1]] > ranks[i]) {
+                    order[j] = order[j - 1];
+                    j--;
+                }
+                order[j] = i;
+            }
+        } else {
+            Integer[] boxed = new Integer[n];
+            Arrays.setAll(boxed, i -> i);
+            Arrays.sort(boxed, Comparator.comparingLong(i -> ranks[i]));
+            Arrays.setAll(order, i -> boxed[i]);
+        }
+        Lock[] sorted = new Lock[n];
+        for (int i = 0; i < n; i++) {
             sorted[i] = copy[order[i]];
             if (i > 0 && ranks[order[i]] == ranks[order[i - 1]]) {
                 int a = Math.min(order[i], order[i - 1]);

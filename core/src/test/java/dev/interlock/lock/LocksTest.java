@@ -265,6 +265,75 @@ class LocksTest {
         assertThat(java.util.Arrays.stream(first).distinct().count()).isEqualTo(100);
     }
 
+    @Test
+    void manyLocksAreTakenInRankOrderWhateverTheArgumentOrder() throws Exception {
+        List<String> order = new ArrayList<>();
+        Lock[] locks = new Lock[100]; // past the insertion-sort size: the other sort
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new RecordingLock("l" + i, order);
+        }
+        long[] ranks = LockRanks.ranksOf(locks);
+        Lock[] shuffled = locks.clone();
+        java.util.Collections.shuffle(java.util.Arrays.asList(shuffled), new java.util.Random(7));
+        assertThat(Locks.lockAll(Duration.ZERO, shuffled)).isTrue();
+        Locks.unlockAll(shuffled);
+        List<Long> takenRanks = new ArrayList<>();
+        for (String name : order) {
+            takenRanks.add(ranks[Integer.parseInt(name.substring(1))]);
+        }
+        assertThat(takenRanks).hasSize(100).isSorted();
+
+        Lock[] withDuplicate = java.util.Arrays.copyOf(shuffled, 101);
+        withDuplicate[100] = shuffled[40];
+        assertThatThrownBy(() -> Locks.lockAll(Duration.ZERO, withDuplicate))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("locks[40] and locks[100]");
+    }
+
+    @Test
+    void concurrentFirstSightsAgreeOnOneRankPerLock() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            Lock[] fresh = new Lock[2_000];
+            for (int i = 0; i < fresh.length; i++) {
+                fresh[i] = new ReentrantLock();
+            }
+            Lock[] reversed = fresh.clone();
+            java.util.Collections.reverse(java.util.Arrays.asList(reversed));
+            long[][] seen = new long[2][];
+            CyclicBarrier start = new CyclicBarrier(2);
+            try (TestThreads threads = new TestThreads()) {
+                // opposite directions: the two threads meet on locks neither has ranked yet
+                threads.start("forward", () -> {
+                    start.await();
+                    seen[0] = LockRanks.ranksOf(fresh);
+                });
+                threads.start("backward", () -> {
+                    start.await();
+                    seen[1] = LockRanks.ranksOf(reversed);
+                });
+            }
+            for (int i = 0; i < fresh.length; i++) {
+                assertThat(seen[1][fresh.length - 1 - i]).as("rank of lock %d", i).isEqualTo(seen[0][i]);
+            }
+            assertThat(java.util.Arrays.stream(seen[0]).distinct().count()).isEqualTo(fresh.length);
+        }
+    }
+
+    @Test
+    void ranksOfCollectedLocksAreDropped() {
+        int before = LockRanks.size();
+        Lock[] temporary = new Lock[1_000];
+        for (int i = 0; i < temporary.length; i++) {
+            temporary[i] = new ReentrantLock();
+        }
+        LockRanks.ranksOf(temporary);
+        assertThat(LockRanks.size()).isGreaterThanOrEqualTo(before + temporary.length);
+        java.util.Arrays.fill(temporary, null);
+        TestThreads.pollUntil(() -> {
+            System.gc();
+            return LockRanks.size() < before + 1_000;
+        }, "ranks of collected locks dropped");
+    }
+
     /** A lock that records the order in which it is taken; otherwise a plain ReentrantLock. */
     static class RecordingLock implements Lock {
         private final ReentrantLock lock = new ReentrantLock();
