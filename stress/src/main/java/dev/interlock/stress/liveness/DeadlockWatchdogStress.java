@@ -1,6 +1,9 @@
 package dev.interlock.stress.liveness;
 
 import dev.interlock.liveness.DeadlockWatchdog;
+import dev.interlock.liveness.LockOrderChecker;
+import dev.interlock.liveness.LockOrderChecker.Policy;
+import dev.interlock.liveness.TrackedLock;
 import dev.interlock.lock.FairLock;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -9,12 +12,16 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.II_Result;
+import org.openjdk.jcstress.infra.results.I_Result;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -28,6 +35,13 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  *       in the same order (A, B, release A, release B: the pattern whose waits and holds, read at
  *       different instants, can be pieced into A -> B -> A) while the watchdog scans: no deadlock
  *       may ever be reported (a false positive).</li>
+ *   <li>{@link MixedLocksWithoutNestingAreNeverReported}: the same through both sources of edges
+ *       ({@code jdkLocks(true)}): one actor nests a JDK {@code ReentrantLock} R and a barging
+ *       Interlock lock F (R, then F), the other never nests them (it takes F and lets it go, then
+ *       tries R for a moment): a scan can read "holds F" and "waits for R" of the second actor at
+ *       two moments, the cycle of DeadlockWatchdogTest's
+ *       {@code aJdkWaitLeftAndTakenUpAgainBetweenTheTwoLooksIsNotConfirmed}; it must never be
+ *       reported.</li>
  *   <li>{@link OppositeOrderDeadlockIsFound}: the actors take the locks in opposite orders and form
  *       a real deadlock whenever both get their first lock: it must be reported exactly once, and
  *       the watchdog's recovery hook interrupts one victim (whose timed {@code tryLock} throws), so
@@ -37,13 +51,13 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * <p>The scanner is the watchdog's own thread, not an actor: a cycle needs two waiting threads
  * <em>and</em> a scanner, and this machine has two CPUs (jcstress skips a test with more actors than
  * CPUs). Each test class has one watchdog per JVM, started once and scanning continuously (a period
- * of one microsecond); the {@link dev.interlock.liveness.WaitRegistry registry} it reads is global, so it sees every
+ * of one microsecond, which the OS rounds up to some tens of microseconds); the {@link dev.interlock.liveness.WaitRegistry registry} it reads is global, so it sees every
  * sample's locks. Reports are counted per sample by lock name; the arbiter first calls
  * {@code scanNow()}, which waits for the scan in progress (scans are serialised), so a report from a
- * scan that overlapped the actors is counted before the arbiter reads it. The watchdogs use
- * {@code jdkLocks(false)}: only Interlock locks are involved, and a {@code ThreadMXBean} deadlock
- * search is a safepoint per scan, which, run continuously, would pause the actors far more often
- * than it would check them.
+ * scan that overlapped the actors is counted before the arbiter reads it. The FairLock tests' watchdogs
+ * use {@code jdkLocks(false)}: only Interlock locks are involved, and a {@code ThreadMXBean} deadlock
+ * search is a safepoint per scan, which, run continuously, would pause the actors far more often than
+ * it would check them; the mixed test pays that price, as it must.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -jar stress/target/jcstress.jar -t DeadlockWatchdogStress -m quick}
  */
@@ -61,9 +75,13 @@ public final class DeadlockWatchdogStress {
         final DeadlockWatchdog watchdog;
 
         Scanner(String name, boolean recover) {
+            this(name, recover, false);
+        }
+
+        Scanner(String name, boolean recover, boolean jdkLocks) {
             DeadlockWatchdog.Builder b = DeadlockWatchdog.builder()
                     .period(Duration.ofNanos(1_000))
-                    .jdkLocks(false)
+                    .jdkLocks(jdkLocks)
                     .threadName(name)
                     .onDeadlock(d -> {
                         for (String lock : d.locks()) {
@@ -81,14 +99,14 @@ public final class DeadlockWatchdogStress {
         }
 
         /** Starts counting the reports that name {@code lock}. */
-        AtomicInteger watch(FairLock lock) {
+        AtomicInteger watch(TrackedLock lock) {
             AtomicInteger count = new AtomicInteger();
             reportsByLock.put(lock.name(), count);
             return count;
         }
 
         /** The reports that named {@code lock}, once every scan begun before this call has ended. */
-        int reportsFor(FairLock lock) {
+        int reportsFor(TrackedLock lock) {
             watchdog.scanNow(); // waits for the periodic scan in progress, and finds nothing new
             AtomicInteger count = reportsByLock.remove(lock.name());
             return count == null ? -1 : count.get();
@@ -114,6 +132,13 @@ public final class DeadlockWatchdogStress {
      */
     static final int HOLD_SPINS = 1 << 8;
 
+    /** Spins {@link #HOLD_SPINS} times. */
+    static void hold() {
+        for (int i = 0; i < HOLD_SPINS; i++) {
+            Thread.onSpinWait();
+        }
+    }
+
     /** Rounds of hand-over-hand locking per actor: enough for the two actors to overlap. */
     static final int ROUNDS = 8;
 
@@ -122,9 +147,7 @@ public final class DeadlockWatchdogStress {
         for (int round = 0; round < ROUNDS; round++) {
             first.lock();
             second.lock();
-            for (int i = 0; i < HOLD_SPINS; i++) {
-                Thread.onSpinWait();
-            }
+            hold();
             first.unlock();
             second.unlock();
         }
@@ -165,6 +188,65 @@ public final class DeadlockWatchdogStress {
         public void arbiter(II_Result r) {
             r.r1 = SCANNER.reportsFor(a) + SCANNER.reportsFor(b);
             r.r2 = queued(a, b);
+        }
+    }
+
+    /** How long the non-nesting actor of the mixed test tries R before it gives up, in microseconds. */
+    static final long TRY_MICROS = 50;
+
+    @JCStressTest
+    @Outcome(id = "0", expect = ACCEPTABLE, desc = "No report.")
+    @Outcome(expect = FORBIDDEN,
+            desc = "A deadlock was reported, yet the second actor never waits for R while it holds F: "
+                    + "a false positive pieced together from two moments.")
+    @State
+    public static class MixedLocksWithoutNestingAreNeverReported {
+        static final Scanner SCANNER = new Scanner("stress-watchdog-mixed", false, true);
+        final Lock r = new ReentrantLock();
+        static final AtomicLong NAMES = new AtomicLong();
+        final Lock f = new LockOrderChecker(Policy.DISABLED).newLock("F" + NAMES.incrementAndGet());
+        final AtomicInteger reportsF = SCANNER.watch((TrackedLock) f);
+
+        @Actor
+        public void nests() {
+            for (int round = 0; round < ROUNDS; round++) {
+                r.lock();
+                try {
+                    f.lock();
+                    try {
+                        hold();
+                    } finally {
+                        f.unlock();
+                    }
+                } finally {
+                    r.unlock();
+                }
+            }
+        }
+
+        @Actor
+        public void neverNests() {
+            for (int round = 0; round < ROUNDS; round++) {
+                f.lock();
+                try {
+                    hold();
+                } finally {
+                    f.unlock();
+                }
+                try {
+                    if (r.tryLock(TRY_MICROS, TimeUnit.MICROSECONDS)) {
+                        r.unlock();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // nothing interrupts it: no recovery hook
+                    return;
+                }
+            }
+        }
+
+        @Arbiter
+        public void arbiter(I_Result res) {
+            res.r1 = SCANNER.reportsFor((TrackedLock) f);
         }
     }
 
