@@ -97,14 +97,23 @@ public final class DeadlockWatchdog implements AutoCloseable {
      * lock's holders, then the JDK), so it may show a cycle that never existed at one instant. A
      * cycle is therefore confirmed before it is reported: after the graph is built, every edge of the
      * cycle is read again (the next thread still blocks the wait: for an Interlock wait, it is still
-     * among the lock's blockers; for a JDK wait, ThreadMXBean shows the same lock and owner), and
-     * only then is every Interlock wait checked to be the very same WaitRegistry.Wait record as in
-     * the snapshot. A record lives from begin to end of one blocking acquisition and is never reused,
-     * so each such thread stayed inside one lock call from the snapshot to the last check; a thread
-     * inside a lock call releases nothing, so every holder read in between still holds: at the time
-     * of the last holder read, every wait and every hold of the cycle was there at once. (JDK waits
-     * have no such record: for a cycle the JDK found by itself, its detection runs at a safepoint and
-     * is exact; a JDK edge in a mixed cycle is confirmed by the second look alone.)
+     * among the lock's blockers; for a JDK wait, ThreadMXBean shows the same lock and owner, and the
+     * same count of waits begun, ThreadInfo's waited plus blocked counts), and only then is every
+     * Interlock wait checked to be the very same WaitRegistry.Wait record as in the snapshot. A
+     * record lives from begin to end of one blocking acquisition and is never reused, so each such
+     * thread stayed inside one lock call from the snapshot to the last check; a JDK waiter whose
+     * count did not move began no new park or monitor wait between its two looks, so it stayed in the
+     * one wait both looks saw. Every thread of a cycle waits, so each stayed in one wait across an
+     * interval that contains the moment the JDK re-read begins (first looks come before it, records
+     * are checked after); a waiting thread acquires and releases nothing, so every hold read within
+     * its interval (the Interlock edges' holders are re-read just before that moment) still holds
+     * then: at that moment, every wait and every hold of the cycle was there at once. Without the
+     * count, a JDK waiter seen holding an Interlock lock could have let it go, waited, given up and
+     * taken it again between the reads (DeadlockWatchdogTest's
+     * aJdkWaitLeftAndTakenUpAgainBetweenTheTwoLooksIsNotConfirmed). Left open: a JDK lock whose owner
+     * let it go and took it again while its waiter stayed parked (possible with barging JDK locks
+     * when the waiter is not woken); the JDK's own detection, for pure JDK cycles, runs at a safepoint
+     * and is exact.
      *
      * Self-edges: a reentrant lock never waits for its own holder, so an Interlock wait's edge to the
      * waiting thread itself is dropped (it is a thread that has just acquired and not yet left the
@@ -326,7 +335,9 @@ public final class DeadlockWatchdog implements AutoCloseable {
     private record InterlockWait(WaitRegistry.Wait registered) implements Seen {
     }
 
-    private record JdkWait(String lock, int lockIdentity, String lockClass, long owner, String mode) implements Seen {
+    /** {@code episodes}: the thread's waits and monitor blocks begun so far, to tell one wait from the next. */
+    private record JdkWait(String lock, int lockIdentity, String lockClass, long owner, String mode, long episodes)
+            implements Seen {
     }
 
     /** One (thread, lock) pair of a cycle: what identifies a cycle between scans. */
@@ -451,12 +462,14 @@ public final class DeadlockWatchdog implements AutoCloseable {
             return null;
         }
         String mode = info.getThreadState() == Thread.State.BLOCKED ? "monitor" : "lock";
-        return new JdkWait(lock.toString(), lock.getIdentityHashCode(), lock.getClassName(), owner, mode);
+        return new JdkWait(lock.toString(), lock.getIdentityHashCode(), lock.getClassName(), owner, mode,
+                info.getWaitedCount() + info.getBlockedCount());
     }
 
     /**
-     * Whether every wait of {@code cycle} is still there: each edge re-read, then each Interlock wait
-     * checked to be the same record (see the implementation notes).
+     * Whether every wait of {@code cycle} is still there: each edge re-read (a JDK wait must be the
+     * same wait, not a later one), then each Interlock wait checked to be the same record (see the
+     * implementation notes).
      */
     private boolean confirmed(List<Long> cycle, Map<Long, Seen> seen, Map<Long, Thread> threads) {
         List<Long> jdkIds = new ArrayList<>();
@@ -482,7 +495,7 @@ public final class DeadlockWatchdog implements AutoCloseable {
                 JdkWait before = (JdkWait) seen.get(jdkIds.get(i));
                 JdkWait now = again[i] == null ? null : jdkWait(again[i]);
                 if (now == null || now.lockIdentity() != before.lockIdentity() || now.owner() != before.owner()
-                        || !now.lockClass().equals(before.lockClass())) {
+                        || !now.lockClass().equals(before.lockClass()) || now.episodes() != before.episodes()) {
                     return false;
                 }
             }

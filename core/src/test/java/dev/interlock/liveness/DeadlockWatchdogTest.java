@@ -13,15 +13,20 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 import java.util.stream.LongStream;
 
 import static dev.interlock.liveness.CheckedLockTest.awaitWaitingFor;
@@ -390,6 +395,93 @@ class DeadlockWatchdogTest {
         assertThat(reports).isEmpty();
     }
 
+    /**
+     * A cycle pieced together from two moments is not confirmed. T2 holds R (a JDK lock) and waits
+     * for S, an Interlock lock that, like a reader-preferring read lock, lets T1 in again while T2
+     * waits. T1 never holds S while it waits for R: it lets S go, waits for R, gives up, takes S, lets
+     * it go, waits for R again. The scanner is descheduled right after each of its reads of S's
+     * holders (the lock's hook moves T1 on there), so both looks see "T1 holds S" and then "T1 waits
+     * for R": the edges of T1 -> T2 -> T1, never there at once. The JDK wait re-read by the second
+     * look is not the one the first look saw (T1 left it and parked again).
+     */
+    @Test
+    void aJdkWaitLeftAndTakenUpAgainBetweenTheTwoLooksIsNotConfirmed() throws Exception {
+        ReentrantLock r = new ReentrantLock();
+        Set<Thread> holdersOfS = ConcurrentHashMap.newKeySet();
+        BlockingQueue<String> toT1 = new LinkedBlockingQueue<>();
+        Semaphore t1Done = new Semaphore(0);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread[] t1 = new Thread[1];
+        Runnable t1WaitsForR = () -> {
+            toT1.add("let S go, wait for R");
+            TestThreads.awaitBlockedOn(t1[0], b -> b.getClass().getName().startsWith(ReentrantLock.class.getName()), "on R");
+        };
+        Runnable t1TakesS = () -> {
+            t1[0].interrupt(); // gives up waiting for R
+            toT1.add("take S");
+            t1Done.acquireUninterruptibly();
+        };
+        ScriptedLock s = new ScriptedLock("S", holdersOfS, read -> {
+            if (read == 2) {
+                t1TakesS.run();
+            }
+        }, read -> {
+            if (read <= 2) {
+                t1WaitsForR.run();
+            }
+        });
+        DeadlockWatchdog watchdog = watchdog();
+        try (TestThreads threads = new TestThreads()) {
+            t1[0] = threads.start("T1", () -> {
+                for (;;) {
+                    switch (toT1.take()) {
+                        case "take S" -> {
+                            holdersOfS.add(Thread.currentThread());
+                            t1Done.release();
+                        }
+                        case "let S go, wait for R" -> {
+                            holdersOfS.remove(Thread.currentThread());
+                            try {
+                                r.lockInterruptibly();
+                                r.unlock();
+                            } catch (InterruptedException e) {
+                                // gave up: the next command follows
+                            }
+                        }
+                        default -> {
+                            return;
+                        }
+                    }
+                }
+            });
+            toT1.add("take S");
+            t1Done.acquire();
+            Thread t2 = threads.start("T2", () -> {
+                r.lock();
+                try {
+                    WaitRegistry.Wait w = WaitRegistry.begin(s, "lock");
+                    try {
+                        release.await();
+                    } finally {
+                        WaitRegistry.end(w);
+                    }
+                } finally {
+                    r.unlock();
+                }
+            });
+            try {
+                awaitWaitingFor(t2, s);
+
+                assertThat(watchdog.scanNow()).isEmpty();
+                assertThat(s.reads()).as("both looks read S's holders").isGreaterThanOrEqualTo(2);
+            } finally {
+                release.countDown();
+                toT1.add("end");
+            }
+        }
+        assertThat(reports).isEmpty();
+    }
+
     @Test
     void theRecoveryHooksVictimIsInterruptedAndTheCycleBreaks() throws Exception {
         LockOrderChecker checker = new LockOrderChecker(Policy.DISABLED);
@@ -477,6 +569,49 @@ class DeadlockWatchdogTest {
         assertThatThrownBy(watchdog::start).isInstanceOf(IllegalStateException.class);
         assertThat(watchdog.scanNow()).as("a closed watchdog can still scan on demand").isNotNull();
         assertThatThrownBy(() -> watchdog.close(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    /**
+     * A TrackedLock whose holders the test sets, with hooks that run on the reading thread before and
+     * after each read (numbered from 1): where a scanner could be descheduled.
+     */
+    static final class ScriptedLock implements TrackedLock {
+        private final String name;
+        private final Set<Thread> holders;
+        private final IntConsumer beforeRead;
+        private final IntConsumer afterRead;
+        private final WaitStats stats = new WaitStats();
+        private final AtomicInteger reads = new AtomicInteger();
+
+        ScriptedLock(String name, Set<Thread> holders, IntConsumer beforeRead, IntConsumer afterRead) {
+            this.name = name;
+            this.holders = holders;
+            this.beforeRead = beforeRead;
+            this.afterRead = afterRead;
+        }
+
+        int reads() {
+            return reads.get();
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Collection<Thread> holders() {
+            int read = reads.incrementAndGet();
+            beforeRead.accept(read);
+            List<Thread> now = List.copyOf(holders);
+            afterRead.accept(read);
+            return now;
+        }
+
+        @Override
+        public WaitStats waitStats() {
+            return stats;
+        }
     }
 
     /** A TrackedLock on a semaphore: no owner the JDK could see, so only Interlock's graph knows who holds it. */
