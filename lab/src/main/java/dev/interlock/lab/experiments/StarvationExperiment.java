@@ -273,8 +273,10 @@ public final class StarvationExperiment implements Experiment {
         } finally {
             if (watch != null) {
                 watch.close();
-                watched.accept(watch);
             }
+        }
+        if (watch != null) {
+            watched.accept(watch);
         }
         return summarize(c, stats, waits, result, watch);
     }
