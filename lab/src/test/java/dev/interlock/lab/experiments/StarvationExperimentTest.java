@@ -84,8 +84,11 @@ class StarvationExperimentTest {
      * The monitor watches the FairLock run only (a ReentrantLock cannot be watched: those rows have no
      * monitor figures); every flagged wait is FairLock's, at least the threshold old and no longer than
      * the longest wait FairLock recorded, so a run whose waits all stayed under the threshold flagged
-     * nothing; a wait of twice the threshold was flagged (the monitor's thread ran at least once in
-     * fifteen of its periods). The row reports what the monitor flagged.
+     * nothing. The row reports what the monitor flagged. Not asserted: that a long FairLock wait was
+     * flagged. Its waits here come from scheduling alone (tens of ms under load, against a 15 ms
+     * threshold), and whether a check lands in one depends on the monitor's thread getting a core in
+     * time: a FairLock wait of 33 ms (twice the threshold) went unflagged once in ten runs under load.
+     * The reader-writer test asserts it on the starved writer, whose wait is a whole stream.
      */
     @Test
     void theMonitorWatchesFairLockOnlyAndFlagsOnlyWaitsPastItsThreshold() throws InterruptedException {
@@ -113,9 +116,6 @@ class StarvationExperimentTest {
         }
         if (everyWaitRecorded && lockMax < threshold.toNanos()) {
             assertThat(watch.flagged()).as("no wait reached the threshold").isEmpty();
-        }
-        if (lockMax >= 2 * threshold.toNanos()) {
-            assertThat(watch.flagged()).as("a wait of " + lockMax / 1_000_000 + " ms").isNotEmpty();
         }
 
         long flagged = (Long) fair.metrics().get("flagged");
