@@ -175,7 +175,7 @@ public final class StarvationExperiment implements Experiment {
                 "the threads ahead of it, or a holder kept off a core, take that long. The ReentrantLock rows show",
                 "'-': the monitor sees only Interlock locks (TrackedLock), so they cannot be watched. Here the unfair",
                 "lock's longest wait was " + unfairMaxMs + " ms, " + (unfairMaxMs >= threshold.toMillis()
-                        ? "past the threshold: a starved wait that no monitor saw live." : "under the threshold.")));
+                        ? "past the threshold, and no monitor could see it while it lasted." : "under the threshold.")));
     }
 
     /**

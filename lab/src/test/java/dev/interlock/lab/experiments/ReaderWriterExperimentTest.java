@@ -46,6 +46,8 @@ class ReaderWriterExperimentTest {
 
     /** The monitor's threshold with the default streams (600 and 300 ms): a quarter of the short one. */
     private static final Duration THRESHOLD = Duration.ofMillis(75);
+    /** The trace recorder's budget of events per phase. */
+    private static final int PER_PHASE = 60;
     /** A write wait this long is flagged (see the test that uses it). */
     private static final Duration LONG_WAIT = THRESHOLD.multipliedBy(4);
     /** Each lock's name in the experiment, and its variant. */
@@ -117,8 +119,9 @@ class ReaderWriterExperimentTest {
     }
 
     @Test
-    void traceHasAPhasePerVariantWithTheWritersAttemptsAndTheReadersEntries() throws InterruptedException {
-        TraceRecorder recorder = new TraceRecorder(400, 60);
+    void traceHasAPhasePerVariantWithTheWritersAttemptsTheReadersEntriesAndTheMonitorsFlags()
+            throws InterruptedException {
+        TraceRecorder recorder = new TraceRecorder(400, PER_PHASE);
         Report report = experiment.run(Settings.defaults().withTracing(true), recorder);
         for (String fix : FIXES) {
             assertThat(variant(report, fix).verdict()).as(fix).isEqualTo(Verdict.CORRECT);
@@ -129,6 +132,7 @@ class ReaderWriterExperimentTest {
                         "ReaderPreferring-->>writer: locked after",
                         "->>WriterPreferring: read lock: in (entry 1)",
                         "writer->>PhaseFair: write lock (attempt 1)");
+        assertEachFlagIsANoteOfTheMonitorThread(recorder);
     }
 
     /**
@@ -136,23 +140,19 @@ class ReaderWriterExperimentTest {
      * phase when the recorder kept all of it (fewer events than its per-phase budget), which the
      * starved writer's few attempts leave room for.
      */
-    @Test
-    void traceShowsEachFlagAsANoteOfTheMonitorThread() throws InterruptedException {
-        int perPhase = 60;
-        TraceRecorder recorder = new TraceRecorder(400, perPhase);
-        experiment.run(Settings.defaults().withTracing(true), recorder);
+    private void assertEachFlagIsANoteOfTheMonitorThread(TraceRecorder recorder) {
         List<StarvationMonitor.Starving> brokenFlags = watches.stream()
                 .filter(w -> w.lock().name().equals("reader-preferring"))
                 .flatMap(w -> w.flagged().stream()).toList();
         List<TraceRecorder.Event> brokenPhase = phase(recorder.events(), BROKEN);
-        if (brokenPhase.size() < perPhase) {
+        if (brokenPhase.size() < PER_PHASE) {
             List<String> notes = brokenPhase.stream()
                     .filter(e -> e.kind() == TraceRecorder.Kind.NOTE && e.actor().equals(StarvationWatch.THREAD))
                     .map(TraceRecorder.Event::text).toList();
             assertThat(notes).containsExactlyElementsOf(
                     brokenFlags.stream().map(s -> "flagged: " + s.describe()).toList());
         }
-        if (!brokenFlags.isEmpty() && brokenPhase.size() < perPhase) {
+        if (!brokenFlags.isEmpty() && brokenPhase.size() < PER_PHASE) {
             assertThat(Mermaid.sequenceDiagram(recorder.events(), recorder.dropped()))
                     .contains("Note over starvation_monitor: flagged: writer has waited ");
         }
