@@ -7,6 +7,7 @@ import dev.interlock.lab.Variant;
 import dev.interlock.lab.Verdict;
 import dev.interlock.lab.Workers;
 import dev.interlock.lab.trace.Tracer;
+import dev.interlock.liveness.TrackedLock;
 import dev.interlock.liveness.WaitStats;
 import dev.interlock.lock.PhaseFairReadWriteLock;
 import dev.interlock.lock.ReaderPreferringReadWriteLock;
@@ -15,11 +16,13 @@ import dev.interlock.lock.WriterPreferringReadWriteLock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +47,10 @@ import java.util.function.Supplier;
  * readers broke: no other reader was scheduled for {@link #READER_PATIENCE}) is INCONCLUSIVE, never
  * CORRECT. A run that did not finish in its time box, threw, read nothing, never wrote, or whose
  * writer first tried in the stream's last quarter is INCONCLUSIVE.
+ *
+ * <p>Live view: during every stream a {@link dev.interlock.liveness.StarvationMonitor} watches that
+ * stream's lock only, with a threshold of a quarter of the shorter stream ({@link #monitorThreshold}),
+ * and the report counts the waits it flagged while they were going on. It does not decide the verdict.
  */
 public final class ReaderWriterExperiment implements Experiment {
 
@@ -68,6 +75,20 @@ public final class ReaderWriterExperiment implements Experiment {
     private static final int TRACED_ENTRIES_PER_READER = 2;
     /** How long Workers waits beyond the stream before interrupting: room for the writer's last write. */
     static final Duration GRACE = Duration.ofSeconds(5);
+    /** The monitor's threshold is the shorter stream divided by this. */
+    static final int MONITOR_THRESHOLD_DIVISOR = 4;
+
+    /** Hears every stream's monitor once it is closed; tests use it. */
+    private final Consumer<StarvationWatch> watched;
+
+    public ReaderWriterExperiment() {
+        this(watch -> { });
+    }
+
+    /** For tests: {@code watched} hears every stream's closed monitor, with the lock it watched. */
+    ReaderWriterExperiment(Consumer<StarvationWatch> watched) {
+        this.watched = Objects.requireNonNull(watched, "watched");
+    }
 
     @Override
     public String name() {
@@ -87,7 +108,13 @@ public final class ReaderWriterExperiment implements Experiment {
     }
 
     /** A lock under test with the two views of it the experiment needs beyond {@link ReadWriteLock}. */
-    private record Subject(ReadWriteLock lock, BooleanSupplier readersQueued, WaitStats writeStats) {
+    private record Subject(ReadWriteLock lock, TrackedLock tracked, BooleanSupplier readersQueued,
+                           WaitStats writeStats) {
+    }
+
+    /** The starvation monitor's threshold for a run whose longer stream is {@code longStream}. */
+    static Duration monitorThreshold(Duration longStream) {
+        return StarvationWatch.thresholdOf(longStream.dividedBy(2), MONITOR_THRESHOLD_DIVISOR);
     }
 
     @Override
@@ -96,20 +123,21 @@ public final class ReaderWriterExperiment implements Experiment {
         Duration longStream = settings.timeBox(settings.tracing() ? TRACED_STREAM : DEFAULT_STREAM);
         Duration shortStream = longStream.dividedBy(2);
         long holdNanos = TimeUnit.MICROSECONDS.toNanos(settings.size(DEFAULT_HOLD_MICROS));
+        Duration threshold = monitorThreshold(longStream);
 
         List<Variant> variants = List.of(
                 measure("ReaderPreferringReadWriteLock (broken)", "ReaderPreferring", false, () -> {
                     ReaderPreferringReadWriteLock l = new ReaderPreferringReadWriteLock("reader-preferring");
-                    return new Subject(l, l::hasQueuedReaders, l.writeWaitStats());
-                }, readers, shortStream, longStream, holdNanos, tracer),
+                    return new Subject(l, l, l::hasQueuedReaders, l.writeWaitStats());
+                }, readers, shortStream, longStream, holdNanos, threshold, tracer),
                 measure("WriterPreferringReadWriteLock", "WriterPreferring", true, () -> {
                     WriterPreferringReadWriteLock l = new WriterPreferringReadWriteLock("writer-preferring");
-                    return new Subject(l, l::hasQueuedReaders, l.writeWaitStats());
-                }, readers, shortStream, longStream, holdNanos, tracer),
+                    return new Subject(l, l, l::hasQueuedReaders, l.writeWaitStats());
+                }, readers, shortStream, longStream, holdNanos, threshold, tracer),
                 measure("PhaseFairReadWriteLock", "PhaseFair", true, () -> {
                     PhaseFairReadWriteLock l = new PhaseFairReadWriteLock("phase-fair");
-                    return new Subject(l, l::hasQueuedReaders, l.writeWaitStats());
-                }, readers, shortStream, longStream, holdNanos, tracer));
+                    return new Subject(l, l, l::hasQueuedReaders, l.writeWaitStats());
+                }, readers, shortStream, longStream, holdNanos, threshold, tracer));
 
         return new Report(name(), "readers=" + readers + ", reader streams of " + shortStream.toMillis() + " and "
                 + longStream.toMillis() + " ms, read hold >= " + TimeUnit.NANOSECONDS.toMicros(holdNanos)
@@ -125,16 +153,25 @@ public final class ReaderWriterExperiment implements Experiment {
                 "a few read holds plus scheduling, the same for both streams. The price is reads/ms: readers",
                 "wait while a writer waits and writes. Two cores: at most two of the threads run at once, so",
                 "reads/ms measures hand-offs, not parallel reading; the starvation and its bound do not depend",
-                "on the core count, since the relay keeps a reader inside either way. One run, not a benchmark."));
+                "on the core count, since the relay keeps a reader inside either way. One run, not a benchmark.",
+                "Live vs after the fact: in each stream a StarvationMonitor watches that stream's lock only",
+                "(threshold " + threshold.toMillis() + " ms, a quarter of the short stream; a check every "
+                        + StarvationWatch.period(threshold).toMillis() + " ms) and flags a wait while",
+                "it is still going on, once, at the first check that finds it past the threshold. 'flagged' counts",
+                "those waits (both streams); 'flagged max ms' is how long the longest had lasted when it was flagged",
+                "(the threshold plus the check's lateness, not its full length); 'flagged mode' says read or write.",
+                "The starved writer is flagged while it still waits; its lock's WaitStats ('lock's max ms') give",
+                "its full length, with percentiles, only once it is over. A wait under the threshold is never",
+                "flagged; a bounded lock's waiter is flagged too when a holder or reader is kept off a core that long."));
     }
 
     private Variant measure(String name, String target, boolean bounded, Supplier<Subject> subjects, int readers,
-                            Duration shortStream, Duration longStream, long holdNanos, Tracer tracer)
-            throws InterruptedException {
+                            Duration shortStream, Duration longStream, long holdNanos, Duration threshold,
+                            Tracer tracer) throws InterruptedException {
         long start = System.nanoTime();
         tracer.phase(name);
-        Run brief = stream(subjects.get(), readers, shortStream, holdNanos, tracer, target);
-        Run full = stream(subjects.get(), readers, longStream, holdNanos, tracer, target);
+        Run brief = stream(subjects.get(), readers, shortStream, holdNanos, threshold, tracer, target);
+        Run full = stream(subjects.get(), readers, longStream, holdNanos, threshold, tracer, target);
 
         Verdict verdict;
         if (!brief.completed() || !full.completed()) {
@@ -144,13 +181,14 @@ public final class ReaderWriterExperiment implements Experiment {
         } else {
             verdict = bounded ? Verdict.CORRECT : Verdict.INCONCLUSIVE;
         }
-        return Variant.named(name)
+        Variant.Builder variant = Variant.named(name)
                 .metric("max wait ms (short)", millis(brief.maxWaitNanos))
                 .metric("max wait ms (long)", millis(full.maxWaitNanos))
                 .metric("writes in stream", full.writesDuringStream)
                 .metric("writes", full.attempts)
                 .metric("lock's max ms", millis(full.statsMaxNanos))
-                .metric("reads/ms", round1((double) full.reads / Math.max(1, full.streamNanos / 1_000_000.0)))
+                .metric("reads/ms", round1((double) full.reads / Math.max(1, full.streamNanos / 1_000_000.0)));
+        return StarvationWatch.addMetrics(variant, List.of(brief.watch, full.watch), true)
                 .elapsedSince(start)
                 .verdict(verdict);
     }
@@ -165,7 +203,7 @@ public final class ReaderWriterExperiment implements Experiment {
 
     /** What one stream showed. */
     private record Run(Workers.Result result, long maxWaitNanos, long attempts, long writesDuringStream, long reads,
-                       long streamNanos, long presentNanos, long statsMaxNanos) {
+                       long streamNanos, long presentNanos, long statsMaxNanos, StarvationWatch watch) {
 
         /**
          * Whether the run can be judged: it ended in its time box, nothing threw, readers read, the
@@ -181,8 +219,8 @@ public final class ReaderWriterExperiment implements Experiment {
      * One stream: {@code readers} reader threads relay the read lock for {@code length}; one writer
      * tries every {@link #WRITER_PERIOD} until the stream ends, measuring each wait.
      */
-    private Run stream(Subject subject, int readers, Duration length, long holdNanos, Tracer tracer, String target)
-            throws InterruptedException {
+    private Run stream(Subject subject, int readers, Duration length, long holdNanos, Duration threshold,
+                       Tracer tracer, String target) throws InterruptedException {
         ReadWriteLock lock = subject.lock();
         AtomicLong deadline = new AtomicLong();     // set by the first worker to start: start + length
         AtomicLong tickets = new AtomicLong();      // entries so far: a reader's ticket is its entry number
@@ -194,73 +232,78 @@ public final class ReaderWriterExperiment implements Experiment {
         long[] guarded = new long[1];               // guarded by lock: what the writer writes
         long patience = READER_PATIENCE.toNanos();
 
-        Workers.Result result = Workers.run(i -> i == 0 ? "writer" : "reader-" + i, readers + 1,
-                length.plus(GRACE), Thread.ofPlatform().factory(), index -> {
-                    long now = System.nanoTime();
-                    deadline.compareAndSet(0, now + length.toNanos());
-                    long end = deadline.get();
-                    if (index == 0) {
-                        // The writer starts once the stream has: its first attempt meets a reader inside.
-                        while (tickets.get() == 0 && System.nanoTime() - end < 0) {
-                            Thread.onSpinWait();
-                        }
-                        while (System.nanoTime() - end < 0) {
-                            long n = attempts.get() + 1;
-                            if (tracer.enabled()) {
-                                tracer.send(target, "write lock (attempt " + n + ")");
+        Workers.Result result;
+        StarvationWatch watch = new StarvationWatch(subject.tracked(), threshold, tracer);
+        try (watch) {
+            result = Workers.run(i -> i == 0 ? "writer" : "reader-" + i, readers + 1,
+                    length.plus(GRACE), Thread.ofPlatform().factory(), index -> {
+                        long now = System.nanoTime();
+                        deadline.compareAndSet(0, now + length.toNanos());
+                        long end = deadline.get();
+                        if (index == 0) {
+                            // The writer starts once the stream has: its first attempt meets a reader inside.
+                            while (tickets.get() == 0 && System.nanoTime() - end < 0) {
+                                Thread.onSpinWait();
                             }
-                            long t0 = System.nanoTime();
-                            firstAttempt.compareAndSet(0, t0);
-                            lock.writeLock().lockInterruptibly();
-                            long waited = System.nanoTime() - t0;
-                            try {
-                                guarded[0]++;
-                            } finally {
-                                lock.writeLock().unlock();
-                            }
-                            attempts.incrementAndGet();
-                            maxWait.accumulateAndGet(waited, Math::max);
-                            if (t0 + waited - end < 0) {
-                                writesDuringStream.incrementAndGet();
-                            }
-                            if (tracer.enabled()) {
-                                tracer.reply(target, "locked after " + fmt(millis(waited)) + " ms"
-                                        + (t0 + waited - end < 0 ? "" : ", after the stream stopped"));
-                            }
-                            Thread.sleep(WRITER_PERIOD); // pacing between attempts, not synchronisation
-                        }
-                    } else {
-                        int traced = 0;
-                        while (System.nanoTime() - end < 0) {
-                            lock.readLock().lockInterruptibly();
-                            long ticket = tickets.incrementAndGet();
-                            long in = System.nanoTime();
-                            try {
-                                reads.increment();
-                                if (tracer.enabled() && traced < TRACED_ENTRIES_PER_READER) {
-                                    traced++;
-                                    tracer.send(target, "read lock: in (entry " + ticket + ")");
+                            while (System.nanoTime() - end < 0) {
+                                long n = attempts.get() + 1;
+                                if (tracer.enabled()) {
+                                    tracer.send(target, "write lock (attempt " + n + ")");
                                 }
-                                // Relay: stay until a later reader is in, unless none can come in.
-                                for (;;) {
-                                    long t = System.nanoTime();
-                                    boolean mayLeave = tickets.get() > ticket
-                                            || subject.readersQueued().getAsBoolean()
-                                            || t - in >= patience || t - end >= 0;
-                                    if (t - in >= holdNanos && mayLeave) {
-                                        break;
+                                long t0 = System.nanoTime();
+                                firstAttempt.compareAndSet(0, t0);
+                                lock.writeLock().lockInterruptibly();
+                                long waited = System.nanoTime() - t0;
+                                try {
+                                    guarded[0]++;
+                                } finally {
+                                    lock.writeLock().unlock();
+                                }
+                                attempts.incrementAndGet();
+                                maxWait.accumulateAndGet(waited, Math::max);
+                                if (t0 + waited - end < 0) {
+                                    writesDuringStream.incrementAndGet();
+                                }
+                                if (tracer.enabled()) {
+                                    tracer.reply(target, "locked after " + fmt(millis(waited)) + " ms"
+                                            + (t0 + waited - end < 0 ? "" : ", after the stream stopped"));
+                                }
+                                Thread.sleep(WRITER_PERIOD); // pacing between attempts, not synchronisation
+                            }
+                        } else {
+                            int traced = 0;
+                            while (System.nanoTime() - end < 0) {
+                                lock.readLock().lockInterruptibly();
+                                long ticket = tickets.incrementAndGet();
+                                long in = System.nanoTime();
+                                try {
+                                    reads.increment();
+                                    if (tracer.enabled() && traced < TRACED_ENTRIES_PER_READER) {
+                                        traced++;
+                                        tracer.send(target, "read lock: in (entry " + ticket + ")");
                                     }
-                                    Thread.yield();
+                                    // Relay: stay until a later reader is in, unless none can come in.
+                                    for (;;) {
+                                        long t = System.nanoTime();
+                                        boolean mayLeave = tickets.get() > ticket
+                                                || subject.readersQueued().getAsBoolean()
+                                                || t - in >= patience || t - end >= 0;
+                                        if (t - in >= holdNanos && mayLeave) {
+                                            break;
+                                        }
+                                        Thread.yield();
+                                    }
+                                } finally {
+                                    lock.readLock().unlock();
                                 }
-                            } finally {
-                                lock.readLock().unlock();
                             }
                         }
-                    }
-                });
+                    });
+        }
+        watched.accept(watch);
         long present = firstAttempt.get() == 0 ? 0 : Math.max(0, deadline.get() - firstAttempt.get());
         return new Run(result, maxWait.get(), attempts.get(), writesDuringStream.get(), reads.sum(),
-                length.toNanos(), present, subject.writeStats().snapshot().maxNanos());
+                length.toNanos(), present, subject.writeStats().snapshot().maxNanos(), watch);
     }
 
     private static double millis(long nanos) {

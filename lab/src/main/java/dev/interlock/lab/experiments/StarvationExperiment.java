@@ -7,6 +7,7 @@ import dev.interlock.lab.Variant;
 import dev.interlock.lab.Verdict;
 import dev.interlock.lab.Workers;
 import dev.interlock.lab.trace.Tracer;
+import dev.interlock.liveness.TrackedLock;
 import dev.interlock.liveness.WaitStats;
 import dev.interlock.lock.FairLock;
 
@@ -14,11 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The guide's starvation chapter: N threads (more than the cores) hammer one lock, each holding it
@@ -52,6 +55,12 @@ import java.util.function.BooleanSupplier;
  * and 1 to 15 for {@code ReentrantLock(true)}, which at 8 threads once also left a thread at 22% of
  * the fair share. Its percentiles hide all of this: p99 0.06 us, because almost every acquisition by
  * a running thread is immediate.
+ *
+ * <p>Live view: during the {@code FairLock} run a {@link dev.interlock.liveness.StarvationMonitor}
+ * watches that lock, with a threshold of a twentieth of the run ({@link #monitorThreshold}), and the
+ * report counts the waits it flagged. The {@code ReentrantLock} variants cannot be watched (the
+ * monitor sees only Interlock's {@link TrackedLock}s): their rows have no monitor figures, and a note
+ * says whether their longest wait would have passed the threshold. The monitor does not decide verdicts.
  */
 public final class StarvationExperiment implements Experiment {
 
@@ -72,6 +81,25 @@ public final class StarvationExperiment implements Experiment {
     static final long BYPASS = 1_000;
     /** This many bypassed waits in one run is starvation (a FIFO lock showed at most 2). */
     static final long BYPASSED_WAITS_BOUND = 20;
+    /** The monitor's threshold is the run's length divided by this. */
+    static final int MONITOR_THRESHOLD_DIVISOR = 20;
+
+    /** Hears the FairLock run's monitor once it is closed; tests use it. */
+    private final Consumer<StarvationWatch> watched;
+
+    public StarvationExperiment() {
+        this(watch -> { });
+    }
+
+    /** For tests: {@code watched} hears the closed monitor of every watched run, with the lock it watched. */
+    StarvationExperiment(Consumer<StarvationWatch> watched) {
+        this.watched = Objects.requireNonNull(watched, "watched");
+    }
+
+    /** The starvation monitor's threshold for runs of {@code millis} milliseconds. */
+    static Duration monitorThreshold(int millis) {
+        return StarvationWatch.thresholdOf(Duration.ofMillis(millis), MONITOR_THRESHOLD_DIVISOR);
+    }
 
     @Override
     public String name() {
@@ -98,24 +126,26 @@ public final class StarvationExperiment implements Experiment {
         int work = settings.size(tracing ? TRACE_WORK : DEFAULT_WORK);
         Duration timeBox = settings.timeBox(DEFAULT_TIME_BOX);
         long limit = tracing ? TRACE_ACQUISITIONS : Long.MAX_VALUE;
+        Duration threshold = monitorThreshold(millis);
 
         ReentrantLock unfair = new ReentrantLock(false);
         ReentrantLock jdkFair = new ReentrantLock(true);
         FairLock fair = new FairLock("starvation");
         List<Variant> variants = new ArrayList<>();
         Run unfairRun = measure(new Contender("unfair ReentrantLock (broken)", "ReentrantLock", unfair,
-                unfair::hasQueuedThreads, false, "unlock: frees it, wakes a waiter (anyone may take it)"), threads, millis, work, limit, timeBox, tracer);
+                unfair::hasQueuedThreads, false, "unlock: frees it, wakes a waiter (anyone may take it)", null), threads, millis, work, limit, timeBox, threshold, tracer);
         Run jdkFairRun = measure(new Contender("ReentrantLock(true)", "FairReentrantLock", jdkFair,
-                jdkFair::hasQueuedThreads, true, "unlock: frees it, wakes the first waiter (its turn)"), threads, millis, work, limit, timeBox, tracer);
+                jdkFair::hasQueuedThreads, true, "unlock: frees it, wakes the first waiter (its turn)", null), threads, millis, work, limit, timeBox, threshold, tracer);
         Run fairRun = measure(new Contender("FairLock", "FairLock", fair, fair::hasQueuedThreads, true,
-                "unlock: hands it to the longest waiter"), threads, millis, work, limit, timeBox, tracer);
+                "unlock: hands it to the longest waiter", fair), threads, millis, work, limit, timeBox, threshold, tracer);
         variants.add(unfairRun.variant().verdict(unfairRun.verdict()));
         variants.add(jdkFairRun.variant().verdict(jdkFairRun.verdict()));
         WaitStats.Snapshot own = fair.waitStats().snapshot();
-        variants.add(fairRun.variant()
+        variants.add(StarvationWatch.addMetrics(fairRun.variant()
                 .metric("own p99 us", own.p99Nanos() / 1_000.0)
-                .metric("own max ms", own.maxNanos() / 1_000_000.0)
+                .metric("own max ms", own.maxNanos() / 1_000_000.0), List.of(fairRun.watch()), false)
                 .verdict(fairRun.verdict()));
+        long unfairMaxMs = TimeUnit.NANOSECONDS.toMillis(unfairRun.maxWaitNanos());
 
         String cost = tracing ? "not measured (tracing)" : unfairRun.throughput() > 0
                 ? String.format(Locale.ROOT, "%.0f%%", 100.0 * fairRun.throughput() / unfairRun.throughput())
@@ -136,20 +166,31 @@ public final class StarvationExperiment implements Experiment {
                 "unfair lock's. STARVED: a thread under " + (int) (SHARE_FLOOR * 100) + "% of the fair share, or "
                         + BYPASSED_WAITS_BOUND + "+ waits each overtaken " + BYPASS + "+ times.",
                 "An unfair lock that starves no one in a run is INCONCLUSIVE, not CORRECT.",
-                "Waits are nanoTime around lock() for every variant; FairLock's 'own' figures are its WaitStats."));
+                "Waits are nanoTime around lock() for every variant; FairLock's 'own' figures are its WaitStats.",
+                "Live: a StarvationMonitor (threshold " + threshold.toMillis() + " ms, a twentieth of the run; a check every "
+                        + StarvationWatch.period(threshold).toMillis() + " ms) watches",
+                "FairLock during its run and flags each wait past the threshold while it lasts: 'flagged' counts",
+                "them, 'flagged max ms' is how long the longest had lasted when flagged (not its full length: that",
+                "is 'own max ms', from WaitStats, once the wait is over). A FairLock waiter is flagged only when",
+                "the threads ahead of it, or a holder kept off a core, take that long. The ReentrantLock rows show",
+                "'-': the monitor sees only Interlock locks (TrackedLock), so they cannot be watched. Here the unfair",
+                "lock's longest wait was " + unfairMaxMs + " ms, " + (unfairMaxMs >= threshold.toMillis()
+                        ? "past the threshold, and no monitor could see it while it lasted." : "under the threshold.")));
     }
 
     /**
      * A lock under test and how to describe it.
      *
      * @param handOff what its unlock does when threads are queued, for the trace
+     * @param tracked the lock as the starvation monitor sees it, or null if it cannot be watched
      */
     private record Contender(String name, String target, Lock lock, BooleanSupplier queued, boolean fair,
-                             String handOff) {
+                             String handOff, TrackedLock tracked) {
     }
 
     /** A measured run, before its verdict. */
-    private record Run(Variant.Builder variant, Verdict verdict, double throughput) {
+    private record Run(Variant.Builder variant, Verdict verdict, double throughput, long maxWaitNanos,
+                       StarvationWatch watch) {
     }
 
     /** Per-thread results, written by that thread only, read after the run. */
@@ -168,7 +209,7 @@ public final class StarvationExperiment implements Experiment {
     }
 
     private Run measure(Contender c, int threads, int millis, int work, long limit, Duration timeBox,
-                        Tracer tracer) throws InterruptedException {
+                        Duration threshold, Tracer tracer) throws InterruptedException {
         tracer.phase(c.name());
         Lock lock = c.lock();
         Shared shared = new Shared();
@@ -180,53 +221,64 @@ public final class StarvationExperiment implements Experiment {
         long runNanos = TimeUnit.MILLISECONDS.toNanos(millis);
         boolean tracing = tracer.enabled();
         AtomicInteger arrived = new AtomicInteger();
-        Workers.Result result = Workers.run("T", threads, timeBox, index -> {
-            ThreadStats mine = stats[index];
-            long deadline = System.nanoTime() + runNanos;
-            if (tracing) {
-                // Tiny traced runs: spin at a start line so that the threads really contend (waking
-                // from the lab's start latch can take longer than a thread's whole run).
-                arrived.incrementAndGet();
-                while (arrived.get() < threads && System.nanoTime() - deadline < 0) {
-                    Thread.onSpinWait();
-                }
-            }
-            while (mine.acquisitions < limit && System.nanoTime() - deadline < 0) {
-                long start = System.nanoTime();
-                long seenBefore = shared.sequence;
+        StarvationWatch watch = c.tracked() == null ? null : new StarvationWatch(c.tracked(), threshold, tracer);
+        Workers.Result result;
+        try {
+            result = Workers.run("T", threads, timeBox, index -> {
+                ThreadStats mine = stats[index];
+                long deadline = System.nanoTime() + runNanos;
                 if (tracing) {
-                    acquireTraced(c, tracer);
-                } else {
-                    lock.lock();
-                }
-                long waited = System.nanoTime() - start;
-                long mySequence;
-                try {
-                    mySequence = shared.sequence + 1;
-                    shared.sequence = mySequence;
-                    shared.sink += busy(work, mySequence);
-                    if (tracing) {
-                        long others = mySequence - seenBefore - 1;
-                        tracer.reply(c.target(), "acquired, " + others + (others == 1 ? " other" : " others")
-                                + " first");
-                        // Sent before the unlock, so that it precedes the next holder's "acquired".
-                        tracer.send(c.target(), c.queued().getAsBoolean() ? c.handOff() : "unlock");
+                    // Tiny traced runs: spin at a start line so that the threads really contend (waking
+                    // from the lab's start latch can take longer than a thread's whole run).
+                    arrived.incrementAndGet();
+                    while (arrived.get() < threads && System.nanoTime() - deadline < 0) {
+                        Thread.onSpinWait();
                     }
-                } finally {
-                    lock.unlock();
                 }
-                waits.recordWait(waited);
-                long overtakes = Math.max(0, mySequence - seenBefore - 1);
-                mine.acquisitions++;
-                mine.maxWaitNanos = Math.max(mine.maxWaitNanos, waited);
-                mine.maxOvertakes = Math.max(mine.maxOvertakes, overtakes);
-                if (overtakes >= BYPASS) {
-                    mine.bypassedWaits++;
+                while (mine.acquisitions < limit && System.nanoTime() - deadline < 0) {
+                    long start = System.nanoTime();
+                    long seenBefore = shared.sequence;
+                    if (tracing) {
+                        acquireTraced(c, tracer);
+                    } else {
+                        lock.lock();
+                    }
+                    long waited = System.nanoTime() - start;
+                    long mySequence;
+                    try {
+                        mySequence = shared.sequence + 1;
+                        shared.sequence = mySequence;
+                        shared.sink += busy(work, mySequence);
+                        if (tracing) {
+                            long others = mySequence - seenBefore - 1;
+                            tracer.reply(c.target(), "acquired, " + others + (others == 1 ? " other" : " others")
+                                    + " first");
+                            // Sent before the unlock, so that it precedes the next holder's "acquired".
+                            tracer.send(c.target(), c.queued().getAsBoolean() ? c.handOff() : "unlock");
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    waits.recordWait(waited);
+                    long overtakes = Math.max(0, mySequence - seenBefore - 1);
+                    mine.acquisitions++;
+                    mine.maxWaitNanos = Math.max(mine.maxWaitNanos, waited);
+                    mine.maxOvertakes = Math.max(mine.maxOvertakes, overtakes);
+                    if (overtakes >= BYPASS) {
+                        mine.bypassedWaits++;
+                    }
+                    mine.sink += busy(work, mine.acquisitions);
                 }
-                mine.sink += busy(work, mine.acquisitions);
+            });
+        } finally {
+            if (watch != null) {
+                watch.close();
             }
-        });
-        return summarize(c, stats, waits, result);
+        }
+        if (watch != null) {
+            watched.accept(watch);
+        }
+        return summarize(c, stats, waits, result, watch);
     }
 
     /** Trace-mode acquisition: shows whether the thread had to wait. */
@@ -248,7 +300,8 @@ public final class StarvationExperiment implements Experiment {
         return x;
     }
 
-    private static Run summarize(Contender c, ThreadStats[] stats, WaitStats waits, Workers.Result result) {
+    private static Run summarize(Contender c, ThreadStats[] stats, WaitStats waits, Workers.Result result,
+                                 StarvationWatch watch) {
         int n = stats.length;
         long total = 0;
         long min = Long.MAX_VALUE;
@@ -302,6 +355,6 @@ public final class StarvationExperiment implements Experiment {
         } else {
             verdict = c.fair() ? Verdict.CORRECT : Verdict.INCONCLUSIVE;
         }
-        return new Run(v, verdict, throughput);
+        return new Run(v, verdict, throughput, maxWait, watch);
     }
 }

@@ -7,8 +7,12 @@ import dev.interlock.lab.Verdict;
 import dev.interlock.lab.trace.Mermaid;
 import dev.interlock.lab.trace.TraceRecorder;
 import dev.interlock.lab.trace.Tracer;
+import dev.interlock.liveness.StarvationMonitor;
+import dev.interlock.lock.FairLock;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.interlock.lab.experiments.BankTransferExperimentTest.variant;
@@ -16,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The starvation experiment: FairLock is never starved and reports the full set of metrics; the unfair
- * lock is never called CORRECT, and its verdict follows the documented rule.
+ * lock is never called CORRECT, and its verdict follows the documented rule. The starvation monitor
+ * watches FairLock only, and what it flagged agrees with FairLock's own WaitStats.
  */
 class StarvationExperimentTest {
 
@@ -73,5 +78,66 @@ class StarvationExperimentTest {
         String diagram = Mermaid.sequenceDiagram(recorder.events(), recorder.dropped());
         assertThat(diagram).containsSubsequence("unfair ReentrantLock (broken)", "ReentrantLock(true)", "FairLock")
                 .contains("->>FairLock: lock", "FairLock-->>T", " first", "->>FairLock: unlock");
+    }
+
+    /**
+     * The monitor watches the FairLock run only (a ReentrantLock cannot be watched: those rows have no
+     * monitor figures); every flagged wait is FairLock's, at least the threshold old and no longer than
+     * the longest wait FairLock recorded, so a run whose waits all stayed under the threshold flagged
+     * nothing. The row reports what the monitor flagged. Not asserted: that a long FairLock wait was
+     * flagged. Its waits here come from scheduling alone (tens of ms under load, against a 15 ms
+     * threshold), and whether a check lands in one depends on the monitor's thread getting a core in
+     * time: a FairLock wait of 33 ms (twice the threshold) went unflagged once in ten runs under load.
+     * The reader-writer test asserts it on the starved writer, whose wait is a whole stream.
+     */
+    @Test
+    void theMonitorWatchesFairLockOnlyAndFlagsOnlyWaitsPastItsThreshold() throws InterruptedException {
+        List<StarvationWatch> watches = new ArrayList<>();
+        Report report = new StarvationExperiment(watches::add).run(new Settings(4, 300, null, null, 42L, false),
+                Tracer.OFF);
+        Duration threshold = StarvationExperiment.monitorThreshold(300);
+        assertThat(threshold).isEqualTo(Duration.ofMillis(15));
+        assertThat(watches).singleElement().satisfies(w -> {
+            assertThat(w.lock()).isInstanceOf(FairLock.class);
+            assertThat(w.threshold()).isEqualTo(threshold);
+        });
+        StarvationWatch watch = watches.getFirst();
+        Variant fair = variant(report, "FairLock");
+        // A wait cut short by the time box's interrupt is not recorded: then the run is INCONCLUSIVE.
+        boolean everyWaitRecorded = fair.verdict() != Verdict.INCONCLUSIVE;
+        long lockMax = watch.lock().waitStats().snapshot().maxNanos();
+        for (StarvationMonitor.Starving s : watch.flagged()) {
+            assertThat(s.lock()).isSameAs(watch.lock());
+            assertThat(s.mode()).isEqualTo("lock");
+            assertThat(s.waited()).isGreaterThanOrEqualTo(threshold);
+            if (everyWaitRecorded) {
+                assertThat(s.waitedNanos()).as("flagged wait vs FairLock's longest").isLessThanOrEqualTo(lockMax);
+            }
+        }
+        if (everyWaitRecorded && lockMax < threshold.toNanos()) {
+            assertThat(watch.flagged()).as("no wait reached the threshold").isEmpty();
+        }
+
+        long flagged = (Long) fair.metrics().get("flagged");
+        assertThat(flagged).isNotNegative().isEqualTo(watch.flagged().size());
+        double maxMs = (Double) fair.metrics().get("flagged max ms");
+        if (flagged == 0) {
+            assertThat(maxMs).isZero();
+        } else {
+            assertThat(maxMs).isGreaterThanOrEqualTo(threshold.toMillis());
+        }
+        assertThat(fair.metrics()).doesNotContainKey("flagged mode");
+        for (String unwatched : List.of("unfair ReentrantLock (broken)", "ReentrantLock(true)")) {
+            assertThat(variant(report, unwatched).metrics()).as(unwatched)
+                    .doesNotContainKeys("flagged", "flagged max ms");
+        }
+        assertThat(report.notes()).anySatisfy(n -> assertThat(n).contains("cannot be watched"));
+    }
+
+    @Test
+    void theMonitorsThresholdIsATwentiethOfTheRun() {
+        assertThat(StarvationExperiment.monitorThreshold(700)).isEqualTo(Duration.ofMillis(35));
+        assertThat(StarvationWatch.period(Duration.ofMillis(35))).isEqualTo(Duration.ofNanos(35_000_000 / 15));
+        assertThat(StarvationExperiment.monitorThreshold(10)).isEqualTo(StarvationWatch.MIN_PERIOD);
     }
 }
