@@ -18,15 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The reader-writer experiment with its default stream lengths: the reader-preferring lock starves
  * its writer, the writer-preferring and phase-fair locks do not. The verdict rule is relative (the
  * writer's longest wait against its own time in the stream), so these hold on a slow, loaded machine:
- * the reader-preferring writer waits for the whole stream whatever the speed, a bounded writer waits
- * for a few read holds plus scheduling, far below half a stream of hundreds of milliseconds.
+ * the reader-preferring writer waits for the whole stream whatever the speed, while readers pass it; a
+ * bounded writer's wait, however long the OS makes it, lets no reader come back in.
  */
 class ReaderWriterExperimentTest {
 
     private static final String BROKEN = "ReaderPreferringReadWriteLock (broken)";
     private static final List<String> FIXES = List.of("WriterPreferringReadWriteLock", "PhaseFairReadWriteLock");
     private static final List<String> METRICS = List.of("max wait ms (short)", "max wait ms (long)",
-            "writes in stream", "writes", "lock's max ms", "reads/ms", "ms");
+            "writes in stream", "writes", "lock's max ms", "reads past the writer", "reads/ms", "ms");
 
     private final ReaderWriterExperiment experiment = new ReaderWriterExperiment();
 
@@ -44,6 +44,8 @@ class ReaderWriterExperimentTest {
         Report report = runDefaults();
         Variant broken = variant(report, BROKEN);
         assertThat(broken.verdict()).as(broken.metrics().toString()).isEqualTo(Verdict.STARVED);
+        assertThat((Long) broken.metrics().get("reads past the writer")).as("readers went past the writer")
+                .isGreaterThan(8L);
         for (String fix : FIXES) {
             Variant v = variant(report, fix);
             assertThat(v.verdict()).as(fix + ": " + v.metrics()).isEqualTo(Verdict.CORRECT);
@@ -56,6 +58,15 @@ class ReaderWriterExperimentTest {
         assertThat(ReaderWriterExperiment.starved(50, 100)).isTrue();
         assertThat(ReaderWriterExperiment.starved(100, 100)).isTrue();
         assertThat(ReaderWriterExperiment.starved(49, 100)).isFalse();
+    }
+
+    @Test
+    void readersPassedTheWriterOnlyWhenMoreThanTwiceAsManyReadsAsReadersBeganDuringItsWait() {
+        // A reader may count itself once without passing (in before the writer asked, counted after),
+        // and enter once more before the writer's request reaches the lock.
+        assertThat(ReaderWriterExperiment.readersPassed(8, 4)).isFalse();
+        assertThat(ReaderWriterExperiment.readersPassed(9, 4)).isTrue();
+        assertThat(ReaderWriterExperiment.readersPassed(0, 1)).isFalse();
     }
 
     @Test
