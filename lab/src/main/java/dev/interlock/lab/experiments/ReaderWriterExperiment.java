@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * have left: its wait stays bounded however long the stream runs.
  *
  * <p>Each lock runs two streams, one half as long as the other, and the report shows the writer's
- * longest wait in both. Every run is bounded: the readers stop at the end of their stream, which
+ * longest wait in both. A stream's clock starts at its first read, so a thread that the OS starts late
+ * does not shorten the stream the writer is judged on. Every run is bounded: the readers stop at the end of their stream, which
  * releases a starved writer, and {@link Workers} interrupts whatever still runs
  * {@link #GRACE} later (every acquisition here is interruptible).
  *
@@ -208,7 +209,7 @@ public final class ReaderWriterExperiment implements Experiment {
     private Run stream(Subject subject, int readers, Duration length, long holdNanos, Tracer tracer, String target)
             throws InterruptedException {
         ReadWriteLock lock = subject.lock();
-        AtomicLong deadline = new AtomicLong();     // set by the first worker to start: start + length
+        AtomicLong deadline = new AtomicLong();     // set by the first read: its time + length
         AtomicLong tickets = new AtomicLong();      // entries so far: a reader's ticket is its entry number
         AtomicLong maxWait = new AtomicLong();
         AtomicLong maxPassedWait = new AtomicLong(); // the longest wait that readers went past
@@ -222,14 +223,18 @@ public final class ReaderWriterExperiment implements Experiment {
 
         Workers.Result result = Workers.run(i -> i == 0 ? "writer" : "reader-" + i, readers + 1,
                 length.plus(GRACE), Thread.ofPlatform().factory(), index -> {
-                    long now = System.nanoTime();
-                    deadline.compareAndSet(0, now + length.toNanos());
-                    long end = deadline.get();
                     if (index == 0) {
                         // The writer starts once the stream has: its first attempt meets a reader inside.
-                        while (tickets.get() == 0 && System.nanoTime() - end < 0) {
+                        // The stream's clock starts at the first read, not at the first thread to run: on
+                        // a loaded machine threads start late, which left the writer too little of the
+                        // stream to judge (INCONCLUSIVE for a bounded lock).
+                        while (deadline.get() == 0) {
+                            if (Thread.currentThread().isInterrupted()) {
+                                throw new InterruptedException("no reader entered within the time box");
+                            }
                             Thread.onSpinWait();
                         }
+                        long end = deadline.get();
                         while (System.nanoTime() - end < 0) {
                             long n = attempts.get() + 1;
                             if (tracer.enabled()) {
@@ -265,10 +270,16 @@ public final class ReaderWriterExperiment implements Experiment {
                         }
                     } else {
                         int traced = 0;
-                        while (System.nanoTime() - end < 0) {
+                        for (;;) {
+                            long end = deadline.get();
+                            if (end != 0 && System.nanoTime() - end >= 0) {
+                                break;
+                            }
                             lock.readLock().lockInterruptibly();
                             long ticket = tickets.incrementAndGet();
                             long in = System.nanoTime();
+                            deadline.compareAndSet(0, in + length.toNanos()); // the first read starts the stream
+                            end = deadline.get();
                             try {
                                 reads.increment();
                                 if (tracer.enabled() && traced < TRACED_ENTRIES_PER_READER) {
