@@ -45,7 +45,7 @@ class ReaderWriterExperimentTest {
         Variant broken = variant(report, BROKEN);
         assertThat(broken.verdict()).as(broken.metrics().toString()).isEqualTo(Verdict.STARVED);
         assertThat((Long) broken.metrics().get("reads past the writer")).as("readers went past the writer")
-                .isGreaterThan(8L);
+                .isGreaterThan(400L);
         for (String fix : FIXES) {
             Variant v = variant(report, fix);
             assertThat(v.verdict()).as(fix + ": " + v.metrics()).isEqualTo(Verdict.CORRECT);
@@ -61,11 +61,11 @@ class ReaderWriterExperimentTest {
     }
 
     @Test
-    void readersPassedTheWriterOnlyWhenMoreThanTwiceAsManyReadsAsReadersBeganDuringItsWait() {
-        // A reader may count itself once without passing (in before the writer asked, counted after),
-        // and enter once more before the writer's request reaches the lock.
-        assertThat(ReaderWriterExperiment.readersPassed(8, 4)).isFalse();
-        assertThat(ReaderWriterExperiment.readersPassed(9, 4)).isTrue();
+    void readersPassedTheWriterOnlyWhenMoreThanAHundredReadsPerReaderBeganDuringItsWait() {
+        // A bounded lock lets in a handful (readers already on their way, and while the writer spins
+        // before it registers); a reader-preferring one lets in the whole stream.
+        assertThat(ReaderWriterExperiment.readersPassed(400, 4)).isFalse();
+        assertThat(ReaderWriterExperiment.readersPassed(401, 4)).isTrue();
         assertThat(ReaderWriterExperiment.readersPassed(0, 1)).isFalse();
     }
 
