@@ -261,11 +261,18 @@ public final class ProducerConsumerExperiment implements Experiment {
             latch.countDown();
         }
 
-        /** Waits while shut, at most {@code bound}; throws if interrupted (shutdownNow). */
+        /**
+         * Waits while shut, at most {@code bound}; throws if interrupted (shutdownNow), also when the
+         * interrupt came as the gate opened: a waiter that had not parked yet may then pass the latch
+         * with its interrupt status set instead of an InterruptedException.
+         */
         void pass(Duration bound) throws InterruptedException {
             waiting.incrementAndGet();
             try {
                 latch.await(bound.toNanos(), TimeUnit.NANOSECONDS);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             } finally {
                 waiting.decrementAndGet();
             }

@@ -155,14 +155,21 @@ public final class ThreadPoolExperiment implements Experiment {
                     pool.execute(batch.task(id));
                 }
                 // Wait until every task ran or no worker is left to run the rest (then they never will).
+                boolean allRan = true;
                 while (!batch.done.await(1, TimeUnit.MILLISECONDS)) {
                     if (pool.liveWorkers() == 0) {
+                        allRan = false;
                         if (s.tracer().enabled()) {
                             s.tracer().note("no worker left; " + pool.queued() + " tasks wait for ever");
                         }
                         break;
                     }
                 }
+                // Every failure killed its worker: all of them if every task ran, else one per worker. A
+                // dying worker leaves the live count before its handler runs: wait for the handlers, so
+                // that their notes (and the failure count) belong to this variant.
+                long deaths = allRan ? batch.expectedFailures() : s.threads();
+                batch.awaitHandled(factory, deaths, s.timeBox());
                 poolAtEnd[0] = pool.liveWorkers();
             });
             return batch.report(name, factory, poolAtEnd[0], null, result, true);
@@ -343,9 +350,14 @@ public final class ThreadPoolExperiment implements Experiment {
          * (caller runs) or reached its worker thread's uncaught-exception handler.
          */
         void awaitFailuresDelivered(CountingFactory factory, Duration bound) {
+            awaitHandled(factory, expectedFailures() - callerFailures.sum(), bound); // the submitter's own: counted
+        }
+
+        /** Waits, at most {@code bound}, until {@code n} failures have reached a worker's uncaught-exception handler. */
+        void awaitHandled(CountingFactory factory, long n, Duration bound) {
             long deadline = System.nanoTime() + bound.toNanos();
-            while (factory.uncaught.sum() + callerFailures.sum() < expectedFailures()
-                    && System.nanoTime() - deadline < 0 && !Thread.currentThread().isInterrupted()) {
+            while (factory.uncaught.sum() < n && System.nanoTime() - deadline < 0
+                    && !Thread.currentThread().isInterrupted()) {
                 LockSupport.parkNanos(100_000L);
             }
         }

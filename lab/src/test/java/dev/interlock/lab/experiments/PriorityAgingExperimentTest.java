@@ -20,11 +20,16 @@ class PriorityAgingExperimentTest {
                 Tracer.OFF);
         Variant plain = r.variants().get(0);
         Variant aging = r.variants().get(1);
-        // The worker always finds urgent jobs queued, so the plain queue cannot reach priority 0.
+        // The worker always finds urgent jobs queued, so the plain queue cannot reach priority 0; the
+        // stream goes on until it has served an urgent job ahead of one it should not have.
         assertThat(plain.verdict()).isEqualTo(Verdict.STARVED);
+        assertThat((long) plain.metrics().get("passed over")).isPositive();
         assertThat(plain.metrics().get("background served in stream")).isEqualTo(0L);
         assertThat(plain.metrics().get("background left at end")).isEqualTo(3L);
-        assertThat(aging.verdict()).isEqualTo(Verdict.CORRECT);
+        // Aging never passes a background job over, however the worker is scheduled, and the stream
+        // goes on until each is served.
+        assertThat(aging.verdict()).as(aging.metrics().toString()).isEqualTo(Verdict.CORRECT);
+        assertThat(aging.metrics()).containsEntry("passed over", 0L).containsEntry("background left at end", 0L);
         assertThat(aging.metrics().get("background served in stream")).isEqualTo(3L);
         assertThat((long) aging.metrics().get("urgent served")).isPositive();
     }

@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.within;
  * The reader-writer experiment with its default stream lengths: the reader-preferring lock starves
  * its writer, the writer-preferring and phase-fair locks do not. The verdict rule is relative (the
  * writer's longest wait against its own time in the stream), so these hold on a slow, loaded machine:
- * the reader-preferring writer waits for the whole stream whatever the speed, a bounded writer waits
- * for a few read holds plus scheduling, far below half a stream of hundreds of milliseconds.
+ * the reader-preferring writer waits for the whole stream whatever the speed, while readers pass it; a
+ * bounded writer's wait, however long the OS makes it, lets no reader come back in.
  *
  * <p>The starvation monitor's tests check what it flagged against what the locks' own WaitStats
  * recorded once the waits were over: relations that hold whatever the scheduling, except one that
@@ -42,7 +42,7 @@ class ReaderWriterExperimentTest {
     private static final String BROKEN = "ReaderPreferringReadWriteLock (broken)";
     private static final List<String> FIXES = List.of("WriterPreferringReadWriteLock", "PhaseFairReadWriteLock");
     private static final List<String> METRICS = List.of("max wait ms (short)", "max wait ms (long)",
-            "writes in stream", "writes", "lock's max ms", "reads/ms", "ms");
+            "writes in stream", "writes", "lock's max ms", "reads past the writer", "reads/ms", "ms");
 
     /** The monitor's threshold with the default streams (600 and 300 ms): a quarter of the short one. */
     private static final Duration THRESHOLD = Duration.ofMillis(75);
@@ -97,6 +97,8 @@ class ReaderWriterExperimentTest {
         Report report = runDefaults();
         Variant broken = variant(report, BROKEN);
         assertThat(broken.verdict()).as(broken.metrics().toString()).isEqualTo(Verdict.STARVED);
+        assertThat((Long) broken.metrics().get("reads past the writer")).as("readers went past the writer")
+                .isGreaterThan(400L);
         for (String fix : FIXES) {
             Variant v = variant(report, fix);
             assertThat(v.verdict()).as(fix + ": " + v.metrics()).isEqualTo(Verdict.CORRECT);
@@ -116,6 +118,15 @@ class ReaderWriterExperimentTest {
         assertThat(ReaderWriterExperiment.starved(50, 100)).isTrue();
         assertThat(ReaderWriterExperiment.starved(100, 100)).isTrue();
         assertThat(ReaderWriterExperiment.starved(49, 100)).isFalse();
+    }
+
+    @Test
+    void readersPassedTheWriterOnlyWhenMoreThanAHundredReadsPerReaderBeganDuringItsWait() {
+        // A bounded lock lets in a handful (readers already on their way, and while the writer spins
+        // before it registers); a reader-preferring one lets in the whole stream.
+        assertThat(ReaderWriterExperiment.readersPassed(400, 4)).isFalse();
+        assertThat(ReaderWriterExperiment.readersPassed(401, 4)).isTrue();
+        assertThat(ReaderWriterExperiment.readersPassed(0, 1)).isFalse();
     }
 
     @Test
