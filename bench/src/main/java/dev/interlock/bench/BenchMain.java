@@ -92,7 +92,7 @@ public final class BenchMain {
             int[] width = new int[rows.get(0).length];
             for (String[] row : rows) {
                 for (int c = 0; c < row.length; c++) {
-                    width[c] = Math.max(width[c], row[c].length());
+                    width[c] = Math.max(Math.max(1, width[c]), row[c].length()); // %-0s is illegal
                 }
             }
             for (String[] row : rows) {

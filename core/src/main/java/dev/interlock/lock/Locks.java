@@ -65,8 +65,10 @@ import java.util.concurrent.locks.Lock;
  * lock ranks first, the write lock is never granted to the reader, and the call can only time out.
  *
  * <p><b>Cost.</b> One lock-free lookup of every lock's rank in a weak identity map (a lock seen for
- * the first time is added), a sort, then one timed {@code tryLock} per lock; a rank entry per lock
- * ever passed, kept while the lock is reachable.
+ * the first time is added), a sort, then {@code tryLock(0, NANOSECONDS)} per lock: when every lock
+ * is free, that is all, with no clock read (the timeout starts counting at the first failed
+ * attempt, so it is never cut short). A rank entry per lock ever passed, kept while the lock is
+ * reachable.
  *
  * <p><b>Memory effects.</b> Those of the locks: each lock's acquisition and release as if taken and
  * released one by one.
@@ -123,6 +125,12 @@ public final class Locks {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
+        if (attempt(ordered, 0L, 0L, 0L)) { // waits for nothing and reads no clock: the uncontended case
+            return true;
+        }
+        if (budget == 0) {
+            return false;
+        }
         long start = System.nanoTime();
         long cap = BASE_BACKOFF_NANOS;
         while (true) {
@@ -169,7 +177,7 @@ public final class Locks {
         int held = 0;
         try {
             for (Lock lock : ordered) {
-                long left = Math.max(0, remaining(budget, start));
+                long left = budget == 0 ? 0 : Math.max(0, remaining(budget, start));
                 if (!lock.tryLock(held == 0 ? left : Math.min(left, patience), TimeUnit.NANOSECONDS)) {
                     break;
                 }
