@@ -1,5 +1,6 @@
 package dev.interlock.liveness;
 
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,6 +13,9 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link LongAdder} (cheap under contention); waits go into a log-linear histogram of 4 buckets per
  * power of two, so a percentile is exact to within 19% (the bucket's width), the maximum exactly.
  * Snapshots are weakly consistent while the lock is in use.
+ *
+ * <p>{@link #sumOf} gives a read-only view that adds up several accountings when a snapshot is taken
+ * (a read/write lock's two sides, for instance), so that each acquisition updates one of them only.
  */
 public final class WaitStats {
 
@@ -19,18 +23,51 @@ public final class WaitStats {
      * Implementation notes: bucket index for a wait of w > 0 ns is 4 * floor(log2 w) + the two bits
      * below w's highest bit; bucket 0 also takes waits of 0-3 ns. Buckets 0..255 cover every long.
      * A percentile reports the upper bound of the bucket it falls in (never below the true value),
-     * capped at the exact maximum.
+     * capped at the exact maximum. A sum view has null counters and its parts in `parts`.
      */
 
     /** Sub-buckets per power of two. */
     private static final int SUB_BITS = 2;
     private static final int BUCKETS = 64 << SUB_BITS;
 
-    private final LongAdder immediate = new LongAdder();
-    private final AtomicLongArray waited = new AtomicLongArray(BUCKETS);
-    private final LongAdder waits = new LongAdder();
-    private final LongAdder totalNanos = new LongAdder();
-    private final AtomicLong maxNanos = new AtomicLong();
+    private final LongAdder immediate;
+    private final AtomicLongArray waited;
+    private final LongAdder totalNanos;
+    private final AtomicLong maxNanos;
+    /** The accountings this view sums, or null for one that records. */
+    private final WaitStats[] parts;
+
+    /** An empty accounting, to record into. */
+    public WaitStats() {
+        immediate = new LongAdder();
+        waited = new AtomicLongArray(BUCKETS);
+        totalNanos = new LongAdder();
+        maxNanos = new AtomicLong();
+        parts = null;
+    }
+
+    private WaitStats(WaitStats[] parts) {
+        immediate = null;
+        waited = null;
+        totalNanos = null;
+        maxNanos = null;
+        this.parts = parts;
+    }
+
+    /**
+     * A read-only view whose snapshot is the sum of {@code parts}' snapshots (counts and totals
+     * added, the largest maximum, percentiles over the merged histogram); {@link #reset()} resets
+     * every part. Its record methods throw {@link UnsupportedOperationException}.
+     *
+     * @throws NullPointerException if {@code parts} or one of them is null
+     */
+    public static WaitStats sumOf(WaitStats... parts) {
+        WaitStats[] copy = parts.clone();
+        for (int i = 0; i < copy.length; i++) {
+            Objects.requireNonNull(copy[i], "parts[" + i + "]");
+        }
+        return new WaitStats(copy);
+    }
 
     /**
      * A snapshot of the accounting.
@@ -49,14 +86,15 @@ public final class WaitStats {
 
     /** Counts an acquisition that did not wait. */
     public void recordImmediate() {
+        checkRecordable();
         immediate.increment();
     }
 
     /** Counts an acquisition that waited {@code nanos} (negative values count as 0). */
     public void recordWait(long nanos) {
+        checkRecordable();
         long w = Math.max(0, nanos);
         waited.incrementAndGet(bucket(w));
-        waits.increment();
         totalNanos.add(w);
         long max;
         while (w > (max = maxNanos.get()) && !maxNanos.compareAndSet(max, w)) {
@@ -66,24 +104,52 @@ public final class WaitStats {
 
     public Snapshot snapshot() {
         long[] counts = new long[BUCKETS];
+        long[] sums = new long[3]; // immediate, total nanos, max nanos
+        addTo(counts, sums);
         long waitCount = 0;
         for (int i = 0; i < BUCKETS; i++) {
-            counts[i] = waited.get(i);
             waitCount += counts[i];
         }
-        long zero = immediate.sum();
-        long max = maxNanos.get();
+        long zero = sums[0];
+        long max = sums[2];
         long all = zero + waitCount;
-        return new Snapshot(all, waitCount, totalNanos.sum(), max,
+        return new Snapshot(all, waitCount, sums[1], max,
                 percentile(counts, zero, all, max, 0.50),
                 percentile(counts, zero, all, max, 0.99),
                 percentile(counts, zero, all, max, 0.999));
     }
 
-    /** Forgets everything recorded so far (not atomic with concurrent recording). */
+    /** Adds this accounting's histogram to {@code counts}, its immediate count, total and max to {@code sums}. */
+    private void addTo(long[] counts, long[] sums) {
+        if (parts != null) {
+            for (WaitStats part : parts) {
+                part.addTo(counts, sums);
+            }
+            return;
+        }
+        for (int i = 0; i < BUCKETS; i++) {
+            counts[i] += waited.get(i);
+        }
+        sums[0] += immediate.sum();
+        sums[1] += totalNanos.sum();
+        sums[2] = Math.max(sums[2], maxNanos.get());
+    }
+
+    private void checkRecordable() {
+        if (parts != null) {
+            throw new UnsupportedOperationException("a sum of WaitStats is read-only: record into its parts");
+        }
+    }
+
+    /** Forgets everything recorded so far (not atomic with concurrent recording); a sum resets its parts. */
     public void reset() {
+        if (parts != null) {
+            for (WaitStats part : parts) {
+                part.reset();
+            }
+            return;
+        }
         immediate.reset();
-        waits.reset();
         totalNanos.reset();
         maxNanos.set(0);
         for (int i = 0; i < BUCKETS; i++) {

@@ -71,7 +71,9 @@ import java.util.Objects;
  *
  * <h2>Monitoring</h2>
  * A {@link dev.interlock.liveness.TrackedLock}: {@link #holders()} names the writer and the
- * readers; {@link #waitStats()} accounts for every acquisition and {@link #readWaitStats()},
+ * readers; {@link #waitStats()} accounts for every acquisition (an acquisition that gets in
+ * while spinning, before it parks, counts as immediate: only a parked wait is timed, from the end
+ * of the spin, which keeps clock reads off the contended path) and {@link #readWaitStats()},
  * {@link #writeWaitStats()} for each side; blocked acquirers appear in
  * {@link dev.interlock.liveness.WaitRegistry} with mode {@code "read"} or {@code "write"}, so the
  * deadlock watchdog sees through the lock, virtual threads included. The query methods

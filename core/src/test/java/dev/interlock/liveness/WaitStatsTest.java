@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.CyclicBarrier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WaitStatsTest {
 
@@ -93,5 +94,46 @@ class WaitStatsTest {
         s.recordImmediate();
         s.reset();
         assertThat(s.snapshot()).isEqualTo(new WaitStats.Snapshot(0, 0, 0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void aSumAddsItsPartsAndMergesTheirHistograms() {
+        WaitStats reads = new WaitStats();
+        WaitStats writes = new WaitStats();
+        WaitStats both = WaitStats.sumOf(reads, writes);
+        WaitStats expected = new WaitStats(); // the same acquisitions recorded in one accounting
+        for (int i = 0; i < 90; i++) {
+            reads.recordImmediate();
+            expected.recordImmediate();
+        }
+        for (long w : new long[] {1_000, 5_000, 70_000}) {
+            reads.recordWait(w);
+            expected.recordWait(w);
+        }
+        for (long w : new long[] {2_000, 9_000_000, 40, 300, 12_000, 8}) {
+            writes.recordWait(w);
+            expected.recordWait(w);
+        }
+        writes.recordImmediate();
+        expected.recordImmediate();
+        assertThat(both.snapshot()).isEqualTo(expected.snapshot());
+        assertThat(both.snapshot().acquisitions()).isEqualTo(100);
+        assertThat(both.snapshot().maxNanos()).isEqualTo(9_000_000);
+
+        both.reset();
+        assertThat(reads.snapshot().acquisitions()).isZero();
+        assertThat(writes.snapshot().acquisitions()).isZero();
+    }
+
+    @Test
+    void aSumIsReadOnlyAndRejectsNullParts() {
+        WaitStats part = new WaitStats();
+        WaitStats sum = WaitStats.sumOf(part);
+        assertThatThrownBy(sum::recordImmediate).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> sum.recordWait(5)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(part.snapshot().acquisitions()).isZero();
+        assertThatThrownBy(() -> WaitStats.sumOf(part, null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("parts[1]");
+        assertThatThrownBy(() -> WaitStats.sumOf((WaitStats[]) null)).isInstanceOf(NullPointerException.class);
     }
 }
