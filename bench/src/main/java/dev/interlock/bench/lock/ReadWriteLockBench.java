@@ -34,6 +34,8 @@ import java.util.concurrent.locks.StampedLock;
  * for. The other ratios are reported for information: at 50% reads every lock mostly hands the
  * write lock over, and the phase-fair lock pays for alternating phases.
  *
+ * <p>The uncontended cost of a read is {@link UncontendedReadBench}.
+ *
  * <p>Run: {@code ./interlock bench ReadWriteLockBench}.
  */
 @State(Scope.Benchmark)
@@ -79,7 +81,12 @@ public class ReadWriteLockBench {
             throw new IllegalArgumentException("readPercent must be a multiple of 10 in 0..100: " + readPercent);
         }
         writesPerPattern = (100 - readPercent) / PATTERN;
-        guarded = switch (impl) {
+        guarded = guarded(impl);
+    }
+
+    /** A pair of longs behind the lock {@code impl} names (an {@code impl} parameter value). */
+    static Guarded guarded(String impl) {
+        return switch (impl) {
             case "ReaderPreferringReadWriteLock" -> new Locked(new ReaderPreferringReadWriteLock());
             case "WriterPreferringReadWriteLock" -> new Locked(new WriterPreferringReadWriteLock());
             case "PhaseFairReadWriteLock" -> new Locked(new PhaseFairReadWriteLock());
