@@ -43,13 +43,14 @@ abstract sealed class AbstractReadWriteLock implements ReadWriteLock, TrackedLoc
      * READERS and WRITER are both non-zero only while the owner holds the read lock as well (a
      * downgrade in progress): a reader enters while WRITER is set only if it is the owner.
      *
-     * Fast path: an acquisition the policy allows at once is one CAS on `state` (plus a map lookup
-     * for the thread's read hold); a release with nobody registered as waiting is one CAS. A thread
+     * Fast path: an acquisition the policy allows at once is one CAS on `state` (plus, for a read,
+     * a check of the lastHold cache, or a map lookup on a miss); a release with nobody registered as waiting is one CAS. A thread
      * that cannot enter retries for SPIN_TRIES spins, then takes the slow path.
      *
      * Wait accounting: readStats and writeStats are recorded; waitStats() is their sum, read when a
      * snapshot is taken, so an acquisition updates one WaitStats. Only a parked acquisition reads the
-     * clock (twice); one that gets in while spinning counts as immediate. A clock read costs 25-80 ns
+     * clock to time its wait (a timed one also reads it once before its spin, for its deadline); one
+     * that gets in while spinning counts as immediate. A clock read costs 25-80 ns
      * on a virtual machine, and timing every spin halved throughput at 90% reads (ReadWriteLockBench).
      *
      * Slow path: `mutex` guards the waiting side (`waitingReaders`, `waitingWriters`, the phase-fair
@@ -69,7 +70,8 @@ abstract sealed class AbstractReadWriteLock implements ReadWriteLock, TrackedLoc
      * repeated read acquisitions do not allocate; entries of ended threads with no holds are pruned
      * when the map has doubled since the last pruning. `lastHold` caches the last hold used, which
      * saves the map lookup (about 17 ns of a 60 ns uncontended read lock and unlock here) while one
-     * thread reads repeatedly. This is what lets a re-entrant reader skip
+     * thread reads repeatedly. With several readers taking turns, most lookups miss: each miss costs
+     * the map lookup plus a write of lastHold, on a line other threads use. This is what lets a re-entrant reader skip
      * the policy (no deadlock behind a waiting writer), lets unlock detect a thread that holds
      * nothing, lets a write request from a reader fail fast, and gives holders() its readers.
      *
@@ -201,19 +203,20 @@ abstract sealed class AbstractReadWriteLock implements ReadWriteLock, TrackedLoc
 
     /**
      * Every acquisition of either lock: re-entrant ones, downgrades and waits alike; the sum of
-     * {@link #readWaitStats()} and {@link #writeWaitStats()}, read when its snapshot is taken.
+     * {@link #readWaitStats()} and {@link #writeWaitStats()}, read when its snapshot is taken
+     * (resetting it resets both).
      */
     @Override
     public WaitStats waitStats() {
         return stats;
     }
 
-    /** The read lock's acquisitions only (also counted in {@link #waitStats()}). */
+    /** The read lock's acquisitions only (also counted in {@link #waitStats()}, so is resetting it). */
     public WaitStats readWaitStats() {
         return readStats;
     }
 
-    /** The write lock's acquisitions only (also counted in {@link #waitStats()}). */
+    /** The write lock's acquisitions only (also counted in {@link #waitStats()}, so is resetting it). */
     public WaitStats writeWaitStats() {
         return writeStats;
     }
@@ -304,11 +307,12 @@ abstract sealed class AbstractReadWriteLock implements ReadWriteLock, TrackedLoc
             if (mode == TRY || (mode == TIMED && nanos <= 0L)) {
                 return false;
             }
+            long deadline = mode == TIMED ? System.nanoTime() + nanos : 0L; // the timeout includes the spin
             if (spinRead()) {
                 readStats.recordImmediate(); // a spin is not timed: see "Wait accounting"
             } else {
                 long start = System.nanoTime();
-                if (!parkRead(mode, start + nanos)) {
+                if (!parkRead(mode, deadline)) {
                     return false;
                 }
                 readStats.recordWait(System.nanoTime() - start);
@@ -477,11 +481,12 @@ abstract sealed class AbstractReadWriteLock implements ReadWriteLock, TrackedLoc
             if (mode == TRY || (mode == TIMED && nanos <= 0L)) {
                 return false;
             }
+            long deadline = mode == TIMED ? System.nanoTime() + nanos : 0L;
             if (spinWrite()) {
                 writeStats.recordImmediate();
             } else {
                 long start = System.nanoTime();
-                if (!parkWrite(mode, start + nanos)) {
+                if (!parkWrite(mode, deadline)) {
                     return false;
                 }
                 writeStats.recordWait(System.nanoTime() - start);

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A unique rank for every object it is shown, assigned on first sight and kept while the object is
  * reachable: the global order in which {@link Locks#lockAll} takes locks.
  *
- * <p>Thread-safe and non-blocking for objects already ranked. Ranks are distinct for distinct
+ * <p>Thread-safe; non-blocking for objects already ranked, except while it removes the entries of
+ * collected objects (a reference-queue poll and a map removal, which may lock briefly). Ranks are distinct for distinct
  * objects (a sequence, never reused) and stable for an object's life; they compare objects by
  * identity, whatever their {@code equals}. Memory: one small entry per ranked object, held weakly:
  * an entry goes when its object is collected.

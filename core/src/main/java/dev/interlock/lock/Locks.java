@@ -40,6 +40,9 @@ import java.util.concurrent.locks.Lock;
  * which other code (taking these locks in its own order, without {@code lockAll}) could be waiting
  * for.
  *
+ * <p>The first attempt waits for nothing (it succeeds when every lock is free); the backoff and the
+ * timeout below apply from the second attempt, which follows a failed first at once.
+ *
  * <p><b>Backoff.</b> "Full jitter": the pause after the n-th failed attempt is uniform in
  * {@code [0, min(cap, base * 2^n)]} ({@value #BASE_BACKOFF_NANOS} ns base, {@value #MAX_BACKOFF_NANOS} ns
  * cap), and never past the deadline. Random pauses keep two callers from retrying in lockstep
@@ -64,7 +67,7 @@ import java.util.concurrent.locks.Lock;
  * wait. Do not pass both halves of one {@link java.util.concurrent.locks.ReadWriteLock}: if its read
  * lock ranks first, the write lock is never granted to the reader, and the call can only time out.
  *
- * <p><b>Cost.</b> One lock-free lookup of every lock's rank in a weak identity map (a lock seen for
+ * <p><b>Cost.</b> One non-blocking lookup of every lock's rank in a weak identity map (a lock seen for
  * the first time is added), a sort, then {@code tryLock(0, NANOSECONDS)} per lock: when every lock
  * is free, that is all, with no clock read (the timeout starts counting at the first failed
  * attempt, so it is never cut short). A rank entry per lock ever passed, kept while the lock is
